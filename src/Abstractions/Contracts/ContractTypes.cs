@@ -1,0 +1,62 @@
+using System.Text.Json;
+
+namespace Moneta.Contracts;
+
+public static class ContractStatuses
+{
+    public const string Finalized = "finalized";
+    public const string Rejected = "rejected";
+    public const string Expired = "expired";
+    public const string Voided = "voided";
+
+    public static string PendingSignatureOf(string role) => $"pending_{role}_signature";
+
+    public static bool IsPending(string status) => status.StartsWith("pending_", StringComparison.Ordinal);
+}
+
+/// <summary>The initiator's request: the contract's terms and the initiator's signature over them.</summary>
+public sealed record ContractInitiation(
+    string ContractId,
+    string TemplateId,
+    int TemplateVersion,
+    string MoId,
+    string PublisherId,
+    string MpassId,
+    JsonElement Payload,
+    string Signature);
+
+/// <summary>A signature in a contract's <c>signatures_map</c>.</summary>
+public sealed record ContractSignatureView(string Signature, string Kid, DateTimeOffset SignedAt);
+
+public sealed record ContractRejectionView(string Role, string Reason, string Signature, DateTimeOffset RejectedAt);
+
+public sealed record ContractView(
+    string ContractId,
+    string TemplateId,
+    int TemplateVersion,
+    string MoId,
+    string PublisherId,
+    string MpassId,
+    JsonElement Payload,
+    IReadOnlyDictionary<string, ContractSignatureView> SignaturesMap,
+    IReadOnlyList<string> SigningOrder,
+    string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? FinalizedAt,
+    ContractRejectionView? Rejection)
+{
+    public bool IsParty(string organizationId) => organizationId == MoId || organizationId == PublisherId;
+}
+
+/// <summary>One entry of a contract's audit trail. <see cref="PreviousHash"/> is the SHA-256 of the entry before.</summary>
+public sealed record AuditEvent(
+    int Sequence,
+    string Type,
+    DateTimeOffset At,
+    string Actor,
+    string? Role,
+    string? Detail,
+    string? PreviousHash);
+
+public sealed record AuditTrail(string ContractId, IReadOnlyList<AuditEvent> Events, bool Verified);

@@ -1,0 +1,24 @@
+using Moneta.GrainModel;
+
+namespace Moneta.Contracts;
+
+/// <summary>
+/// One contract, keyed by its contract_id. Its single activation enforces the signing order: each party signs in
+/// turn, Moneta countersigns the moment its turn comes, and every step is stored before it is answered.
+/// </summary>
+public interface IContractGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the contract with the initiator's signature. Sending the identical request again returns the contract.</summary>
+    Task<ContractView> Initiate(ContractInitiation initiation, string callerId);
+
+    Task<ContractView> Sign(string role, string signature, string callerId);
+
+    Task<ContractView> Reject(string role, string reason, string signature, string callerId);
+
+    Task<ContractView> Void(string callerId);
+
+    /// <summary>The contract, or null if none exists under this id.</summary>
+    Task<ContractView?> Find();
+
+    Task<AuditTrail?> Audit();
+}

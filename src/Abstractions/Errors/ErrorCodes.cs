@@ -1,0 +1,64 @@
+namespace Moneta.Errors;
+
+/// <summary>Every problem <c>code</c> Moneta answers with. docs/errors.md explains each one.</summary>
+public static class ErrorCodes
+{
+    // Request shape
+    public const string InvalidJson = "invalid_json";
+    public const string InvalidRequest = "invalid_request";
+    public const string MissingField = "missing_field";
+    public const string InvalidField = "invalid_field";
+    public const string InvalidId = "invalid_id";
+    public const string InvalidCursor = "invalid_cursor";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+
+    // Authentication and authorization
+    public const string Unauthenticated = "unauthenticated";
+    public const string InvalidToken = "invalid_token";
+    public const string InvalidClient = "invalid_client";
+    public const string UnsupportedGrantType = "unsupported_grant_type";
+    public const string AssertionReplayed = "assertion_replayed";
+    public const string Forbidden = "forbidden";
+    public const string NotAParty = "not_a_party";
+
+    // Organizations and keys
+    public const string OrganizationNotFound = "organization_not_found";
+    public const string OrganizationExists = "organization_exists";
+    public const string OrganizationNotActive = "organization_not_active";
+    public const string WrongOrganizationKind = "wrong_organization_kind";
+    public const string InvalidStatusTransition = "invalid_status_transition";
+    public const string MicTaken = "mic_taken";
+    public const string InvalidJwk = "invalid_jwk";
+    public const string UnsupportedKey = "unsupported_key";
+    public const string WeakKey = "weak_key";
+    public const string PrivateKeyMaterial = "private_key_material";
+    public const string KidRequired = "kid_required";
+    public const string DuplicateKid = "duplicate_kid";
+
+    // mPasses
+    public const string MPassNotFound = "mpass_not_found";
+    public const string MPassExists = "mpass_exists";
+    public const string MPassNotActive = "mpass_not_active";
+    public const string MPassNotIssuedByMo = "mpass_not_issued_by_mo";
+
+    // Templates
+    public const string TemplateNotFound = "template_not_found";
+    public const string InvalidTemplate = "invalid_template";
+    public const string TemplateVersionConflict = "template_version_conflict";
+
+    // Contracts
+    public const string ContractNotFound = "contract_not_found";
+    public const string ContractIdInUse = "contract_id_in_use";
+    public const string InvalidPayload = "invalid_payload";
+    public const string NotInitiator = "not_initiator";
+    public const string RoleNotYours = "role_not_yours";
+    public const string OutOfTurn = "out_of_turn";
+    public const string AlreadySigned = "already_signed";
+    public const string ContractClosed = "contract_closed";
+    public const string ContractExpired = "contract_expired";
+    public const string MalformedSignature = "malformed_signature";
+    public const string UnknownKid = "unknown_kid";
+    public const string InvalidSignature = "invalid_signature";
+    public const string ConcurrentModification = "concurrent_modification";
+}

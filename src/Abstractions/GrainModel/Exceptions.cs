@@ -1,0 +1,16 @@
+namespace Moneta.GrainModel;
+
+/// <summary>A conditional write lost a race: the stored ETag is not the one this activation read.</summary>
+public sealed class InconsistentStateException(string grainId, string? expectedETag, string? storedETag)
+    : Exception($"Grain {grainId} was changed by another writer (expected ETag '{expectedETag ?? "none"}', stored '{storedETag ?? "none"}').")
+{
+    public string GrainId { get; } = grainId;
+}
+
+/// <summary>A grain call did not complete in time; a call cycle between grains ends here instead of hanging.</summary>
+public sealed class GrainCallTimeoutException(string grainId, string method, TimeSpan timeout)
+    : TimeoutException($"Call {method} on grain {grainId} did not complete within {timeout.TotalSeconds:0.###} s.");
+
+/// <summary>A grain's serialized state exceeds what the storage provider can hold in one item.</summary>
+public sealed class GrainStateTooLargeException(string grainId, int size, int limit)
+    : Exception($"State of grain {grainId} is {size} bytes; the storage limit is {limit} bytes.");

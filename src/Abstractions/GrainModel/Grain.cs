@@ -1,0 +1,43 @@
+namespace Moneta.GrainModel;
+
+/// <summary>
+/// Base class of every grain. The runtime calls one method at a time on an activation, in arrival order,
+/// so grain code never needs a lock.
+/// </summary>
+public abstract class Grain : IGrainLifecycle
+{
+    private IGrainContext? _context;
+
+    /// <summary>The grain's identity within its type.</summary>
+    protected string GrainKey => Context.Key;
+
+    protected IGrainFactory GrainFactory => Context.GrainFactory;
+
+    private IGrainContext Context => _context ?? throw new InvalidOperationException("The grain has not been activated by a runtime.");
+
+    public virtual Task OnActivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public virtual Task OnDeactivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    void IGrainLifecycle.Bind(IGrainContext context) => _context = context;
+}
+
+/// <summary>What the runtime tells a grain about itself.</summary>
+public interface IGrainContext
+{
+    string GrainType { get; }
+
+    string Key { get; }
+
+    IGrainFactory GrainFactory { get; }
+}
+
+/// <summary>The runtime's hooks into a grain; grain code does not call these.</summary>
+public interface IGrainLifecycle
+{
+    void Bind(IGrainContext context);
+
+    Task OnActivateAsync(CancellationToken cancellationToken);
+
+    Task OnDeactivateAsync(CancellationToken cancellationToken);
+}

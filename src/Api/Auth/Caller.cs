@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Moneta.Errors;
+
+namespace Moneta.Api.Auth;
+
+/// <summary>Who is calling: the administrator, or a partner organization identified by its access token.</summary>
+public sealed record Caller(bool IsAdmin, string? OrganizationId, string? OrganizationKind)
+{
+    public const string AdminRole = "admin";
+    public const string KindClaim = "org_kind";
+
+    public static Caller From(ClaimsPrincipal user) =>
+        user.IsInRole(AdminRole)
+            ? new Caller(true, null, null)
+            : new Caller(false, user.FindFirstValue("sub"), user.FindFirstValue(KindClaim));
+
+    /// <summary>Lets endpoints take the caller as a parameter.</summary>
+    public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(From(context.User));
+
+    public bool Is(string organizationId) => !IsAdmin && OrganizationId == organizationId;
+
+    public bool IsAdminOr(string organizationId) => IsAdmin || Is(organizationId);
+
+    /// <summary>The partner's id; administrators do not sign contracts.</summary>
+    public string PartyId => OrganizationId
+        ?? throw DomainException.Forbidden(ErrorCodes.Forbidden, "This step is taken by a partner organization with its own access token, not by the administrator.");
+
+    public void EnsureAdminOr(string organizationId)
+    {
+        if (!IsAdminOr(organizationId))
+            throw DomainException.Forbidden(ErrorCodes.Forbidden, "Only the organization itself or an administrator may do this.");
+    }
+
+    public void EnsureAdmin()
+    {
+        if (!IsAdmin)
+            throw DomainException.Forbidden(ErrorCodes.Forbidden, "Only an administrator may do this.");
+    }
+}

@@ -1,0 +1,21 @@
+namespace Moneta.Api.Auth;
+
+public sealed class MonetaAuthOptions
+{
+    /// <summary>Moneta's issuer URL: the <c>iss</c> of access tokens and the <c>aud</c> partners put in client assertions.</summary>
+    public string Issuer { get; set; } = "http://localhost:5080";
+
+    /// <summary>Bearer token for administration (configuration key Moneta:AdminToken).</summary>
+    public string AdminToken { get; set; } = "";
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A client assertion may be valid for at most this long (RFC 7523 says short; we say five minutes).</summary>
+    public TimeSpan MaxAssertionLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    public string TokenEndpoint => Issuer.TrimEnd('/') + "/api/v1/auth/token";
+
+    public string JwksUri => Issuer.TrimEnd('/') + "/.well-known/jwks.json";
+}

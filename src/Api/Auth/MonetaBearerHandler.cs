@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Moneta.Api.Http;
+using Moneta.Errors;
+
+namespace Moneta.Api.Auth;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer</c>: the configured admin token, or an access token Moneta issued
+/// (ES256, our issuer and audience, not expired). Failures answer with a problem, never an empty 401.
+/// </summary>
+public sealed class MonetaBearerHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    MonetaAuthOptions auth,
+    AccessTokens accessTokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "MonetaBearer";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
+        var token = header["Bearer ".Length..].Trim();
+
+        if (IsAdminToken(token))
+            return Success(new Claim(ClaimTypes.Role, Caller.AdminRole));
+
+        var validated = await accessTokens.ValidateAsync(token);
+        return validated is { } partner
+            ? Success(new Claim("sub", partner.OrganizationId), new Claim(Caller.KindClaim, partner.Kind))
+            : AuthenticateResult.Fail("invalid access token");
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var hasToken = Request.Headers.Authorization.Count > 0;
+        Response.Headers.WWWAuthenticate = hasToken ? "Bearer error=\"invalid_token\"" : "Bearer";
+        return Problems.Of(401, hasToken ? ErrorCodes.InvalidToken : ErrorCodes.Unauthenticated,
+            hasToken ? "The bearer token is not valid: expired, not issued by Moneta, or malformed." : "Send 'Authorization: Bearer <access token>' (see POST /api/v1/auth/token).")
+            .ExecuteAsync(Context);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.Of(403, ErrorCodes.Forbidden, "This caller may not use this endpoint.").ExecuteAsync(Context);
+
+    /// <summary>Constant-time comparison of hashes: the admin token's length and content do not leak through timing.</summary>
+    private bool IsAdminToken(string token) =>
+        auth.AdminToken.Length > 0 && CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(token)), SHA256.HashData(Encoding.UTF8.GetBytes(auth.AdminToken)));
+
+    private AuthenticateResult Success(params Claim[] claims) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, "sub", ClaimTypes.Role)), SchemeName));
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Moneta.Api.Auth;
+using Moneta.Api.Http;
+using Moneta.Contracts;
+using Moneta.Errors;
+using Moneta.GrainModel;
+
+namespace Moneta.Api.Endpoints;
+
+/// <summary>
+/// The multi-signature contract flow. Each step is answered after the contract grain has verified and stored it,
+/// so a partner learns at once whether its signature was accepted.
+/// </summary>
+public static class ContractsApi
+{
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 200;
+
+    public static IEndpointRouteBuilder MapContractsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/contracts").WithTags("Contracts").RequireAuthorization();
+        api.MapPost("/", Initiate);
+        api.MapGet("/", List);
+        api.MapGet("/{id}", Get);
+        api.MapGet("/{id}/audit", GetAudit);
+        api.MapPost("/{id}/signatures", Sign);
+        api.MapPost("/{id}/rejection", Reject);
+        api.MapPost("/{id}/void", Void);
+        return app;
+    }
+
+    public static async Task<Results<Created<ContractView>, Ok<ContractView>>> Initiate(InitiateContractRequest request, Caller caller, IGrainFactory grains)
+    {
+        var initiation = new ContractInitiation(
+            Require.Id(request.ContractId, "contract_id"),
+            Require.Id(request.TemplateId, "template_id"),
+            Require.Present(request.TemplateVersion, "template_version"),
+            Require.Id(request.MoId, "mo_id"),
+            Require.Id(request.PublisherId, "publisher_id"),
+            Require.Id(request.MpassId, "mpass_id"),
+            Require.Present(request.Payload, "payload"),
+            Require.Text(request.Signature, "signature", 8192));
+        return await InitiateAsync(initiation, caller, grains);
+    }
+
+    /// <summary>201 when this request created the contract; 200 when it is a retry of the one that did.</summary>
+    internal static async Task<Results<Created<ContractView>, Ok<ContractView>>> InitiateAsync(ContractInitiation initiation, Caller caller, IGrainFactory grains)
+    {
+        var contract = grains.GetGrain<IContractGrain>(initiation.ContractId);
+        var existed = await contract.Find() is not null;
+        var view = await contract.Initiate(initiation, caller.PartyId);
+        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/contracts/{view.ContractId}", view);
+    }
+
+    public static async Task<Ok<ContractView>> Get(string id, Caller caller, IGrainFactory grains) =>
+        TypedResults.Ok(await FindVisibleAsync(id, caller, grains));
+
+    public static async Task<Ok<AuditTrail>> GetAudit(string id, Caller caller, IGrainFactory grains)
+    {
+        await FindVisibleAsync(id, caller, grains);
+        return TypedResults.Ok((await grains.GetGrain<IContractGrain>(id).Audit())!);
+    }
+
+    public static async Task<Ok<ContractView>> Sign(string id, SignContractRequest request, Caller caller, IGrainFactory grains)
+    {
+        await FindVisibleAsync(id, caller, grains);
+        var role = Require.Text(request.Role, "role", 32);
+        var signature = Require.Text(request.Signature, "signature", 8192);
+        return TypedResults.Ok(await grains.GetGrain<IContractGrain>(id).Sign(role, signature, caller.PartyId));
+    }
+
+    public static async Task<Ok<ContractView>> Reject(string id, RejectContractRequest request, Caller caller, IGrainFactory grains)
+    {
+        await FindVisibleAsync(id, caller, grains);
+        var role = Require.Text(request.Role, "role", 32);
+        var reason = Require.Text(request.Reason, "reason", 1000);
+        var signature = Require.Text(request.Signature, "signature", 8192);
+        return TypedResults.Ok(await grains.GetGrain<IContractGrain>(id).Reject(role, reason, signature, caller.PartyId));
+    }
+
+    public static async Task<Ok<ContractView>> Void(string id, Caller caller, IGrainFactory grains)
+    {
+        await FindVisibleAsync(id, caller, grains);
+        return TypedResults.Ok(await grains.GetGrain<IContractGrain>(id).Void(caller.PartyId));
+    }
+
+    /// <summary>
+    /// One filter per query. A partner lists by its own mo_id or publisher_id; by mpass_id or status it sees only
+    /// the contracts it is a party to (a page may then hold fewer items than asked, and still have a next_cursor).
+    /// </summary>
+    public static async Task<Ok<ContractPage>> List(
+        string? mo_id, string? publisher_id, string? mpass_id, string? status, string? cursor, int? limit,
+        Caller caller, IGrainFactory grains, IGrainIndex index)
+    {
+        var filters = new[] { ("mo_id", mo_id), ("publisher_id", publisher_id), ("mpass_id", mpass_id), ("status", status) }
+            .Where(f => f.Item2 is not null).ToList();
+        if (filters.Count != 1)
+            throw DomainException.Invalid(ErrorCodes.InvalidRequest, "Filter by exactly one of mo_id, publisher_id, mpass_id or status.");
+        var (indexName, key) = (filters[0].Item1, Require.Id(filters[0].Item2, filters[0].Item1));
+        if (!caller.IsAdmin && indexName is "mo_id" or "publisher_id" && key != caller.OrganizationId)
+            throw DomainException.Forbidden(ErrorCodes.Forbidden, $"You may list contracts by your own {indexName} only.");
+        var pageSize = limit ?? DefaultPageSize;
+        if (pageSize is < 1 or > MaxPageSize)
+            throw DomainException.Invalid(ErrorCodes.InvalidField, $"'limit' must be between 1 and {MaxPageSize}.");
+
+        IndexPage page;
+        try
+        {
+            page = await index.QueryAsync<IContractGrain>(indexName, key, cursor, pageSize);
+        }
+        catch (FormatException)
+        {
+            throw DomainException.Invalid(ErrorCodes.InvalidCursor, "'cursor' must be a next_cursor returned by this endpoint.");
+        }
+
+        var contracts = await Task.WhenAll(page.Keys.Select(id => grains.GetGrain<IContractGrain>(id).Find()));
+        var visible = contracts.OfType<ContractView>().Where(c => caller.IsAdmin || c.IsParty(caller.OrganizationId!)).ToList();
+        return TypedResults.Ok(new ContractPage(visible, page.NextCursor));
+    }
+
+    /// <summary>A contract the caller is not a party to answers as not found: contract ids cannot be probed.</summary>
+    private static async Task<ContractView> FindVisibleAsync(string id, Caller caller, IGrainFactory grains)
+    {
+        Require.Id(id, "id");
+        var contract = await grains.GetGrain<IContractGrain>(id).Find();
+        return contract is not null && (caller.IsAdmin || contract.IsParty(caller.OrganizationId!))
+            ? contract
+            : throw DomainException.NotFound(ErrorCodes.ContractNotFound, $"No contract with id '{id}' is visible to you.");
+    }
+
+    public sealed record InitiateContractRequest(
+        string? ContractId,
+        string? TemplateId,
+        int? TemplateVersion,
+        string? MoId,
+        string? PublisherId,
+        string? MpassId,
+        JsonElement? Payload,
+        string? Signature);
+
+    public sealed record SignContractRequest(string? Role, string? Signature);
+
+    public sealed record RejectContractRequest(string? Role, string? Reason, string? Signature);
+
+    public sealed record ContractPage(IReadOnlyList<ContractView> Items, string? NextCursor);
+}

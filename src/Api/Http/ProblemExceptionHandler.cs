@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Moneta.Errors;
+using Moneta.GrainModel;
+
+namespace Moneta.Api.Http;
+
+/// <summary>
+/// Turns every exception that reaches the front door into a problem response. Business refusals keep their
+/// code; a lost write race is a retryable 409; a slow grain is a 503. Only a bug is a 500.
+/// </summary>
+public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            DomainException e => Problems.From(e),
+            BadHttpRequestException { InnerException: JsonException json } => Problems.Of(400, ErrorCodes.InvalidJson, DescribeJsonError(json)),
+            BadHttpRequestException { StatusCode: 413 } => Problems.Of(413, ErrorCodes.PayloadTooLarge, "The request body exceeds the size limit."),
+            BadHttpRequestException { StatusCode: 415 } => Problems.Of(415, ErrorCodes.UnsupportedMediaType, "Send the body as application/json."),
+            BadHttpRequestException e => Problems.Of(e.StatusCode, ErrorCodes.InvalidRequest, e.Message),
+            InconsistentStateException => Problems.Of(409, ErrorCodes.ConcurrentModification, "Another request changed this resource at the same moment; read it again and retry."),
+            GrainCallTimeoutException => Problems.Of(503, "unavailable", "Moneta could not complete the request in time; retry it (every step is idempotent)."),
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            problem = Problems.Of(500, "internal_error", "An unexpected error occurred; it has been logged.");
+        }
+
+        await problem.ExecuteAsync(httpContext);
+        return true;
+    }
+
+    /// <summary>Names where the body went wrong without echoing its content back.</summary>
+    private static string DescribeJsonError(JsonException json) =>
+        json.Path is { Length: > 0 } path
+            ? $"The JSON body is not valid at '{path}': unknown, duplicate or mistyped member, or malformed JSON."
+            : "The body is not valid JSON for this request.";
+}

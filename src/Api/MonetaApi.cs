@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Moneta.Api.Auth;
+using Moneta.Api.Endpoints;
+using Moneta.Api.Http;
+using Moneta.Errors;
+
+namespace Moneta.Api;
+
+/// <summary>The HTTP front door: wire format, problems, authentication, OpenAPI and every resource's routes.</summary>
+public static class MonetaApi
+{
+    public static IServiceCollection AddMonetaApi(this IServiceCollection services, MonetaAuthOptions auth)
+    {
+        services.AddSingleton(auth);
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<ClientAssertions>();
+        services.ConfigureHttpJsonOptions(options => MonetaJson.Configure(options.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("code", context.ProblemDetails.Status switch
+            {
+                404 => "not_found",
+                405 => "method_not_allowed",
+                _ => ErrorCodes.InvalidRequest,
+            }));
+        services.AddAuthentication(MonetaBearerHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, MonetaBearerHandler>(MonetaBearerHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddOpenApi();
+        return services;
+    }
+
+    public static WebApplication UseMonetaApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapAuthApi()
+            .MapOrganizationsApi()
+            .MapMPassApi()
+            .MapTemplatesApi()
+            .MapContractsApi()
+            .MapSubscriptionChargesApi()
+            .MapOperationsApi();
+        return app;
+    }
+}

@@ -1,0 +1,197 @@
+using System.Text.Json;
+using Moneta.Contracts;
+using Moneta.Crypto;
+using Moneta.Errors;
+using Moneta.GrainModel;
+using Moneta.Grains.Templates;
+using Moneta.MPasses;
+using Moneta.Organizations;
+
+namespace Moneta.Grains.Contracts;
+
+/// <summary>
+/// One contract. The activation runs one step at a time, so the signing order needs no lock: a signature is
+/// checked against the stored state, Moneta countersigns the moment its turn comes, and the new state is written
+/// (conditionally on its ETag) before the caller hears that the step was accepted.
+/// </summary>
+public sealed class ContractGrain(
+    IPersistentState<ContractState> state,
+    TemplateCatalog templates,
+    PartnerKeyCache partnerKeys,
+    SigningKey monetaKey,
+    TimeProvider clock) : Grain, IContractGrain
+{
+    private ContractState Contract => state.State;
+
+    public async Task<ContractView> Initiate(ContractInitiation initiation, string callerId)
+    {
+        var digest = SigningInput.Digest(JsonSerializer.SerializeToElement(initiation));
+        if (state.RecordExists)
+        {
+            return Contract.InitiationDigest == digest
+                ? Contract.ToView()
+                : throw DomainException.Conflict(ErrorCodes.ContractIdInUse, $"Contract '{GrainKey}' already exists with different terms; choose a new contract_id.");
+        }
+
+        var template = await templates.GetAsync(GrainFactory, initiation.TemplateId, initiation.TemplateVersion);
+        template.ValidatePayload(initiation.Payload);
+        var draft = ContractState.Draft(initiation, template, digest, clock.GetUtcNow());
+        if (draft.PartyOf(template.InitiatorRole) != callerId)
+            throw DomainException.Forbidden(ErrorCodes.NotInitiator, $"Template {template.Name} is initiated by the {template.InitiatorRole}; sign in as that party.");
+
+        var parties = await LoadPartiesAsync(draft);
+        await EnsureMPassUsableAsync(draft);
+
+        var signed = AcceptSignature(draft, template.InitiatorRole, initiation.Signature, parties[template.InitiatorRole]);
+        await CommitAsync(signed);
+        return Contract.ToView();
+    }
+
+    public async Task<ContractView> Sign(string role, string signature, string callerId)
+    {
+        await EnsureExistsAndCurrentAsync();
+        EnsureCallerHolds(role, callerId);
+
+        if (Contract.Signatures.FirstOrDefault(s => s.Role == role) is { } existing)
+        {
+            return existing.Signature == signature
+                ? Contract.ToView()
+                : throw DomainException.Conflict(ErrorCodes.AlreadySigned, $"The {role} has already signed contract '{GrainKey}'.");
+        }
+
+        Contract.EnsurePending();
+        EnsureTurnOf(role);
+        var signer = await LoadActivePartyAsync(Contract.PartyOf(role));
+        await CommitAsync(AcceptSignature(Contract, role, signature, signer));
+        return Contract.ToView();
+    }
+
+    public async Task<ContractView> Reject(string role, string reason, string signature, string callerId)
+    {
+        await EnsureExistsAndCurrentAsync();
+        EnsureCallerHolds(role, callerId);
+        if (Contract.Rejection is { } done && done.Role == role && done.Signature == signature) return Contract.ToView();
+
+        Contract.EnsurePending();
+        EnsureTurnOf(role);
+        var signer = await LoadActivePartyAsync(Contract.PartyOf(role));
+        VerifyParty(signer, signature, SigningInput.ForRejection(Contract, role, Contract.LastSignature, reason));
+        await CommitAsync(Contract.Rejected(role, reason, signature, clock.GetUtcNow()));
+        return Contract.ToView();
+    }
+
+    public async Task<ContractView> Void(string callerId)
+    {
+        await EnsureExistsAndCurrentAsync();
+        var initiator = Contract.SigningOrder[0];
+        if (Contract.PartyOf(initiator) != callerId)
+            throw DomainException.Forbidden(ErrorCodes.NotInitiator, "Only the initiator may void a contract.");
+        if (Contract.Status == ContractStatuses.Voided) return Contract.ToView();
+
+        Contract.EnsurePending();
+        await CommitAsync(Contract.Voided(clock.GetUtcNow()));
+        return Contract.ToView();
+    }
+
+    public async Task<ContractView?> Find()
+    {
+        if (!state.RecordExists) return null;
+        await ExpireIfDueAsync();
+        return Contract.ToView();
+    }
+
+    public async Task<AuditTrail?> Audit()
+    {
+        if (!state.RecordExists) return null;
+        await ExpireIfDueAsync();
+        return new AuditTrail(GrainKey, Contract.AuditLog, AuditLog.Verify(Contract.AuditLog));
+    }
+
+    /// <summary>Verifies the party's signature, then adds Moneta's countersignature at once if Moneta signs next.</summary>
+    private ContractState AcceptSignature(ContractState contract, string role, string signature, OrganizationView signer)
+    {
+        var now = clock.GetUtcNow();
+        var kid = VerifyParty(signer, signature, SigningInput.For(contract, role, contract.LastSignature));
+        var next = contract.WithSignature(role, signature, kid, now);
+        while (next.NextRole == Roles.Moneta)
+        {
+            var countersignature = DetachedJws.Sign(monetaKey, SigningInput.For(next, Roles.Moneta, next.LastSignature));
+            next = next.WithSignature(Roles.Moneta, countersignature, monetaKey.Kid, now);
+        }
+
+        return next;
+    }
+
+    /// <summary>The signature must verify with one of the signer's active keys, named by the JWS header's kid.</summary>
+    private string VerifyParty(OrganizationView signer, string signature, byte[] signingInput)
+    {
+        if (!DetachedJws.TryParse(signature, out var header))
+            throw DomainException.Invalid(ErrorCodes.MalformedSignature, "The signature must be a compact JWS with detached payload: header..signature, with alg and kid in the header.");
+
+        var key = signer.Keys.FirstOrDefault(k => k.Kid == header.Kid && k.Status == "active")
+            ?? throw DomainException.Invalid(ErrorCodes.UnknownKid, $"Organization '{signer.Id}' has no active key '{header.Kid}'.");
+        if (!DetachedJws.Verify(signature, signingInput, partnerKeys.Get(key.Jwk)))
+            throw DomainException.Invalid(ErrorCodes.InvalidSignature, "The signature does not verify over the canonical signing input of this step (see docs/protocol.md).");
+        return key.Kid;
+    }
+
+    private async Task<Dictionary<string, OrganizationView>> LoadPartiesAsync(ContractState draft)
+    {
+        var mo = LoadActivePartyAsync(draft.MoId, OrganizationKinds.Mo);
+        var publisher = LoadActivePartyAsync(draft.PublisherId, OrganizationKinds.Publisher);
+        return new() { [Roles.Mo] = await mo, [Roles.Publisher] = await publisher };
+    }
+
+    private async Task<OrganizationView> LoadActivePartyAsync(string organizationId, string? kind = null)
+    {
+        var organization = await GrainFactory.GetGrain<IOrganizationGrain>(organizationId).Find();
+        if (organization is null || (kind is not null && organization.Kind != kind))
+            throw DomainException.NotFound(ErrorCodes.OrganizationNotFound, $"No {kind ?? "organization"} has id '{organizationId}'.");
+        if (!organization.IsActive)
+            throw DomainException.Conflict(ErrorCodes.OrganizationNotActive, $"Organization '{organizationId}' is {organization.Status}; only active parties take part in contracts.");
+        return organization;
+    }
+
+    private async Task EnsureMPassUsableAsync(ContractState draft)
+    {
+        var mpass = await GrainFactory.GetGrain<IMPassGrain>(draft.MpassId).Find()
+            ?? throw DomainException.NotFound(ErrorCodes.MPassNotFound, $"No mPass has id '{draft.MpassId}'.");
+        if (mpass.MoId != draft.MoId)
+            throw DomainException.Invalid(ErrorCodes.MPassNotIssuedByMo, $"mPass '{draft.MpassId}' was not issued by MO '{draft.MoId}'.");
+        if (mpass.Status != MPassStatuses.Active)
+            throw DomainException.Conflict(ErrorCodes.MPassNotActive, $"mPass '{draft.MpassId}' is {mpass.Status}.");
+    }
+
+    private void EnsureCallerHolds(string role, string callerId)
+    {
+        if (!Roles.IsParty(role))
+            throw DomainException.Invalid(ErrorCodes.InvalidField, "'role' must be mo or publisher; Moneta signs its own turn.");
+        if (Contract.PartyOf(role) != callerId)
+            throw DomainException.Forbidden(ErrorCodes.RoleNotYours, $"You are not the {role} of contract '{GrainKey}'.");
+    }
+
+    private void EnsureTurnOf(string role)
+    {
+        if (Contract.NextRole != role)
+            throw DomainException.Conflict(ErrorCodes.OutOfTurn, $"Contract '{GrainKey}' is waiting for the {Contract.NextRole}, not the {role}.");
+    }
+
+    private async Task EnsureExistsAndCurrentAsync()
+    {
+        if (!state.RecordExists)
+            throw DomainException.NotFound(ErrorCodes.ContractNotFound, $"No contract has id '{GrainKey}'.");
+        await ExpireIfDueAsync();
+    }
+
+    private async Task ExpireIfDueAsync()
+    {
+        var current = Contract.ExpiredIfDue(clock.GetUtcNow());
+        if (!ReferenceEquals(current, Contract)) await CommitAsync(current);
+    }
+
+    private async Task CommitAsync(ContractState next)
+    {
+        state.State = next;
+        await state.WriteStateAsync();
+    }
+}

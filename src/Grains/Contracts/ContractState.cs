@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Moneta.Contracts;
+using Moneta.Errors;
+using Moneta.GrainModel;
+using Moneta.Grains.Templates;
+
+namespace Moneta.Grains.Contracts;
+
+public sealed record ContractSignature(string Role, string Signature, string Kid, string SignedBy, DateTimeOffset SignedAt);
+
+public sealed record ContractRejection(string Role, string Reason, string Signature, DateTimeOffset RejectedAt);
+
+/// <summary>A contract as stored. Immutable: every step returns a new state, stored before it is answered.</summary>
+public sealed record ContractState : IIndexedState
+{
+    public string ContractId { get; init; } = "";
+    public string TemplateId { get; init; } = "";
+    public int TemplateVersion { get; init; }
+    public string MoId { get; init; } = "";
+    public string PublisherId { get; init; } = "";
+    public string MpassId { get; init; } = "";
+    public JsonElement Payload { get; init; }
+    public IReadOnlyList<string> SigningOrder { get; init; } = [];
+    public IReadOnlyList<ContractSignature> Signatures { get; init; } = [];
+    public string Status { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset ExpiresAt { get; init; }
+    public DateTimeOffset? FinalizedAt { get; init; }
+    public ContractRejection? Rejection { get; init; }
+
+    /// <summary>SHA-256 of the canonical initiation request: an identical retry is recognised, a different one refused.</summary>
+    public string InitiationDigest { get; init; } = "";
+
+    public IReadOnlyList<AuditEvent> AuditLog { get; init; } = [];
+
+    public bool IsPending => ContractStatuses.IsPending(Status);
+
+    /// <summary>The role whose signature comes next, or null once every role has signed.</summary>
+    public string? NextRole => Signatures.Count < SigningOrder.Count ? SigningOrder[Signatures.Count] : null;
+
+    public string? LastSignature => Signatures.Count == 0 ? null : Signatures[^1].Signature;
+
+    public string PartyOf(string role) => role switch
+    {
+        Roles.Mo => MoId,
+        Roles.Publisher => PublisherId,
+        _ => "moneta",
+    };
+
+    public static ContractState Draft(ContractInitiation request, ContractTemplate template, string digest, DateTimeOffset now) => new ContractState
+    {
+        ContractId = request.ContractId,
+        TemplateId = template.Name,
+        TemplateVersion = template.Version,
+        MoId = request.MoId,
+        PublisherId = request.PublisherId,
+        MpassId = request.MpassId,
+        Payload = request.Payload.Clone(),
+        SigningOrder = template.SigningOrder,
+        Status = ContractStatuses.PendingSignatureOf(template.InitiatorRole),
+        CreatedAt = now,
+        ExpiresAt = now + template.SigningDeadline,
+        InitiationDigest = digest,
+    }.Record("created", now, PartyFor(request, template.InitiatorRole), template.InitiatorRole, $"{template.Name} v{template.Version}");
+
+    /// <summary>Adds the signature of the role whose turn it is; finalizes the contract when it was the last.</summary>
+    public ContractState WithSignature(string role, string signature, string kid, DateTimeOffset now)
+    {
+        var signed = this with
+        {
+            Signatures = [.. Signatures, new ContractSignature(role, signature, kid, PartyOf(role), now)],
+        };
+        signed = signed.Record("signed", now, PartyOf(role), role, kid);
+        return signed.NextRole is { } next
+            ? signed with { Status = ContractStatuses.PendingSignatureOf(next) }
+            : (signed with { Status = ContractStatuses.Finalized, FinalizedAt = now }).Record("finalized", now, "moneta", null, null);
+    }
+
+    public ContractState Rejected(string role, string reason, string signature, DateTimeOffset now) =>
+        (this with { Status = ContractStatuses.Rejected, Rejection = new ContractRejection(role, reason, signature, now) })
+            .Record("rejected", now, PartyOf(role), role, reason);
+
+    public ContractState Voided(DateTimeOffset now) =>
+        (this with { Status = ContractStatuses.Voided }).Record("voided", now, PartyOf(SigningOrder[0]), SigningOrder[0], null);
+
+    /// <summary>A pending contract past its deadline is expired, whatever is asked of it.</summary>
+    public ContractState ExpiredIfDue(DateTimeOffset now) =>
+        IsPending && now >= ExpiresAt
+            ? (this with { Status = ContractStatuses.Expired }).Record("expired", ExpiresAt, "moneta", null, null)
+            : this;
+
+    /// <summary>Refuses any step on a contract that is no longer waiting for signatures.</summary>
+    public void EnsurePending()
+    {
+        if (Status == ContractStatuses.Expired)
+            throw DomainException.Conflict(ErrorCodes.ContractExpired, $"Contract '{ContractId}' expired at {ExpiresAt:O}.");
+        if (!IsPending)
+            throw DomainException.Conflict(ErrorCodes.ContractClosed, $"Contract '{ContractId}' is {Status}; it takes no more steps.");
+    }
+
+    public IEnumerable<IndexEntry> GetIndexEntries()
+    {
+        var created = CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", System.Globalization.CultureInfo.InvariantCulture);
+        yield return new IndexEntry("mo_id", MoId, created);
+        yield return new IndexEntry("publisher_id", PublisherId, created);
+        yield return new IndexEntry("mpass_id", MpassId, created);
+        yield return new IndexEntry("status", Status, created);
+    }
+
+    public ContractView ToView() => new(
+        ContractId, TemplateId, TemplateVersion, MoId, PublisherId, MpassId, Payload,
+        Signatures.ToDictionary(s => s.Role, s => new ContractSignatureView(s.Signature, s.Kid, s.SignedAt)),
+        SigningOrder, Status, CreatedAt, ExpiresAt, FinalizedAt,
+        Rejection is null ? null : new ContractRejectionView(Rejection.Role, Rejection.Reason, Rejection.Signature, Rejection.RejectedAt));
+
+    private ContractState Record(string type, DateTimeOffset at, string actor, string? role, string? detail) =>
+        this with { AuditLog = Contracts.AuditLog.Append(AuditLog, type, at, actor, role, detail) };
+
+    private static string PartyFor(ContractInitiation request, string role) => role == Roles.Mo ? request.MoId : request.PublisherId;
+}

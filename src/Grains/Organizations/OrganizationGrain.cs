@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Moneta.Crypto;
+using Moneta.Errors;
+using Moneta.GrainModel;
+using Moneta.Organizations;
+
+namespace Moneta.Grains.Organizations;
+
+public sealed class OrganizationGrain(IPersistentState<OrganizationState> state, TimeProvider clock) : Grain, IOrganizationGrain
+{
+    public async Task<OrganizationView> Register(OrganizationRegistration registration)
+    {
+        if (state.RecordExists)
+            throw DomainException.Conflict(ErrorCodes.OrganizationExists, $"An organization with id '{GrainKey}' already exists.");
+        if (registration.Keys.Count == 0)
+            throw DomainException.Invalid(ErrorCodes.MissingField, "Register at least one public key (JWK) in 'keys'.");
+
+        var now = clock.GetUtcNow();
+        var keys = new OrganizationState { Keys = [] };
+        foreach (var jwk in registration.Keys)
+            keys = keys.WithKey(ToOrganizationKey(jwk, now), now);
+
+        if (registration.Kind == OrganizationKinds.Mo && !await GrainFactory.GetGrain<IMicClaimGrain>(registration.Mic!).Claim(GrainKey))
+            throw DomainException.Conflict(ErrorCodes.MicTaken, $"The Moneta Issuer Code '{registration.Mic}' belongs to another MO.");
+
+        state.State = keys with
+        {
+            Kind = registration.Kind,
+            Name = registration.Name,
+            Mic = registration.Mic,
+            Status = OrganizationStatuses.Pending,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await state.WriteStateAsync();
+        return state.State.ToView(GrainKey);
+    }
+
+    public Task<OrganizationView?> Find() => Task.FromResult(state.RecordExists ? state.State.ToView(GrainKey) : null);
+
+    public async Task<OrganizationView> ChangeStatus(string status)
+    {
+        EnsureExists();
+        var next = state.State.MoveTo(status, clock.GetUtcNow());
+        if (next != state.State)
+        {
+            state.State = next;
+            await state.WriteStateAsync();
+        }
+
+        return state.State.ToView(GrainKey);
+    }
+
+    public async Task<OrganizationView> AddKey(JsonElement jwk)
+    {
+        EnsureExists();
+        var now = clock.GetUtcNow();
+        state.State = state.State.WithKey(ToOrganizationKey(jwk, now), now);
+        await state.WriteStateAsync();
+        return state.State.ToView(GrainKey);
+    }
+
+    private void EnsureExists()
+    {
+        if (!state.RecordExists)
+            throw DomainException.NotFound(ErrorCodes.OrganizationNotFound, $"No organization has id '{GrainKey}'.");
+    }
+
+    /// <summary>Only keys Moneta can verify with are accepted: ES256 on P-256, RS256/PS256 on RSA of 2048 bits or more.</summary>
+    private static OrganizationKey ToOrganizationKey(JsonElement jwk, DateTimeOffset now)
+    {
+        try
+        {
+            var key = PartnerKey.Parse(jwk);
+            return new OrganizationKey(key.Kid, key.Algorithm, JsonSerializer.SerializeToElement(key.ToPublicJwk()), "active", now);
+        }
+        catch (InvalidJwkException e)
+        {
+            throw DomainException.Invalid(e.Code, e.Message);
+        }
+    }
+}

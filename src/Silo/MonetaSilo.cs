@@ -1,0 +1,84 @@
+using Moneta.Api;
+using Moneta.Api.Auth;
+using Moneta.Contracts;
+using Moneta.Crypto;
+using Moneta.Grains.Contracts;
+using Moneta.Grains.MPasses;
+using Moneta.Grains.Organizations;
+using Moneta.Grains.Templates;
+using Moneta.MPasses;
+using Moneta.Organizations;
+using Moneta.Runtime;
+using Moneta.Runtime.Storage;
+using Moneta.Templates;
+
+namespace Moneta.Silo;
+
+/// <summary>
+/// The composition root: one silo is the grain runtime, its storage provider, Moneta's signing key and the HTTP
+/// front door in one process. Several silos may share one store.
+/// </summary>
+public static class MonetaSilo
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var config = builder.Configuration.GetSection("Moneta");
+        var development = builder.Environment.IsDevelopment();
+
+        var storagePath = config["Storage:Sqlite:Path"] ?? "./data/moneta.db";
+        var auth = new MonetaAuthOptions
+        {
+            Issuer = config["Issuer"] ?? (development ? "http://localhost:5080" : throw new InvalidOperationException("Set Moneta:Issuer (Moneta's public base URL) in production.")),
+            AdminToken = AdminToken.Resolve(config["AdminToken"], development),
+        };
+        config.GetSection("Auth").Bind(auth);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = config.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 256 * 1024;
+            kestrel.AddServerHeader = false;
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(SigningKeys.Load(config, storagePath, development));
+        services.AddSingleton<PartnerKeyCache>();
+        services.AddSingleton<TemplateCatalog>();
+        AddStorage(services, config, storagePath);
+        services.AddGrainRuntime(options => config.GetSection("Runtime").Bind(options), grains =>
+        {
+            grains.Register<IOrganizationGrain, OrganizationGrain>();
+            grains.Register<IMicClaimGrain, MicClaimGrain>();
+            grains.Register<IClientAssertionGrain, ClientAssertionGrain>();
+            grains.Register<IMPassGrain, MPassGrain>();
+            grains.Register<IContractTemplateGrain, ContractTemplateGrain>();
+            grains.Register<IContractGrain, ContractGrain>();
+        });
+        services.AddMonetaApi(auth);
+
+        var app = builder.Build();
+        app.UseMonetaApi();
+        if (development && config["AdminToken"] is null)
+            app.Logger.LogWarning("Development admin token (set Moneta:AdminToken to choose your own): {AdminToken}", auth.AdminToken);
+        return app;
+    }
+
+    private static void AddStorage(IServiceCollection services, IConfiguration config, string storagePath)
+    {
+        switch (config["Storage:Provider"] ?? "Sqlite")
+        {
+            case "Sqlite":
+                var options = new SqliteStorageOptions { Path = storagePath };
+                config.GetSection("Storage:Sqlite").Bind(options);
+                services.AddSingleton(options);
+                services.AddSingleton<IGrainStorage, SqliteGrainStorage>();
+                break;
+            case "InMemory":
+                services.AddSingleton<IGrainStorage, InMemoryGrainStorage>();
+                break;
+            case var other:
+                throw new InvalidOperationException($"Moneta:Storage:Provider '{other}' is not supported; use Sqlite or InMemory.");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using Microsoft.Extensions.DependencyInjection;
+using Moneta.GrainModel;
+using Moneta.Runtime;
+using Moneta.Runtime.Storage;
+
+namespace Moneta.Tests.Runtime;
+
+public interface ICounterGrain : IGrainWithStringKey
+{
+    /// <summary>Read, yield, write: interleaved calls would lose increments.</summary>
+    Task<int> Increment();
+
+    Task<int> Value();
+
+    Task<int> ActivationNumber();
+}
+
+public sealed record CounterState
+{
+    public int Value { get; init; }
+}
+
+public sealed class CounterGrain(IPersistentState<CounterState> state, ActivationLog log) : Grain, ICounterGrain
+{
+    private int _activation;
+    private int _inside;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _activation = log.Activated(GrainKey);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(CancellationToken cancellationToken)
+    {
+        log.Deactivated(GrainKey);
+        return Task.CompletedTask;
+    }
+
+    public async Task<int> Increment()
+    {
+        if (Interlocked.Increment(ref _inside) != 1) throw new InvalidOperationException("Two calls ran inside one activation at once.");
+        var read = state.State.Value;
+        await Task.Yield();
+        await Task.Delay(Random.Shared.Next(0, 2));
+        state.State = new CounterState { Value = read + 1 };
+        await state.WriteStateAsync();
+        Interlocked.Decrement(ref _inside);
+        return state.State.Value;
+    }
+
+    public Task<int> Value() => Task.FromResult(state.State.Value);
+
+    public Task<int> ActivationNumber() => Task.FromResult(_activation);
+}
+
+public interface IPingGrain : IGrainWithStringKey
+{
+    /// <summary>Calls the named grain, which calls back: a cycle.</summary>
+    Task<string> PingThrough(string other);
+
+    Task<string> PingBack(string caller);
+}
+
+public sealed class PingGrain : Grain, IPingGrain
+{
+    public Task<string> PingThrough(string other) => GrainFactory.GetGrain<IPingGrain>(other).PingBack(GrainKey);
+
+    public Task<string> PingBack(string caller) => GrainFactory.GetGrain<IPingGrain>(caller).PingThrough(GrainKey);
+}
+
+/// <summary>Counts activations per key across the test, so reactivation is observable.</summary>
+public sealed class ActivationLog
+{
+    private readonly Dictionary<string, int> _activations = [];
+    private readonly Dictionary<string, int> _deactivations = [];
+
+    public int Activated(string key)
+    {
+        lock (_activations) return _activations[key] = _activations.GetValueOrDefault(key) + 1;
+    }
+
+    public void Deactivated(string key)
+    {
+        lock (_activations) _deactivations[key] = _deactivations.GetValueOrDefault(key) + 1;
+    }
+
+    public int DeactivationsOf(string key)
+    {
+        lock (_activations) return _deactivations.GetValueOrDefault(key);
+    }
+}
+
+public static class TestRuntime
+{
+    public static (GrainRuntime Runtime, ServiceProvider Services) Create(IGrainStorage storage, Action<GrainRuntimeOptions>? configure = null, ActivationLog? log = null)
+    {
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(log ?? new ActivationLog())
+            .AddSingleton(storage)
+            .AddGrainRuntime(configure, grains =>
+            {
+                grains.Register<ICounterGrain, CounterGrain>();
+                grains.Register<IPingGrain, PingGrain>();
+            })
+            .BuildServiceProvider();
+        return (services.GetRequiredService<GrainRuntime>(), services);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Moneta.Silo;
+
+namespace Moneta.Tests.Support;
+
+/// <summary>A real silo in process: Kestrel on a free loopback port, a real SQLite file, development mode.</summary>
+public sealed class TestSilo : IAsyncDisposable
+{
+    public const string AdminToken = "test-admin-token-0123456789abcdef0123456789";
+    public const string Issuer = "https://moneta.test";
+
+    private TestSilo(WebApplication app, Uri baseAddress)
+    {
+        App = app;
+        BaseAddress = baseAddress;
+        Admin = NewClient(AdminToken);
+        Anonymous = NewClient(null);
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Admin { get; }
+
+    public HttpClient Anonymous { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<TestSilo> StartAsync(string dataDirectory, IDictionary<string, string?>? settings = null)
+    {
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Moneta:Issuer"] = Issuer,
+            ["Moneta:AdminToken"] = AdminToken,
+            ["Moneta:Storage:Sqlite:Path"] = Path.Combine(dataDirectory, "moneta.db"),
+            ["Moneta:Signing:KeyFile"] = Path.Combine(dataDirectory, "moneta-signing-key.jwk.json"),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            configuration[key] = value;
+
+        var app = MonetaSilo.Build([], builder =>
+        {
+            builder.Environment.EnvironmentName = "Development";
+            builder.Configuration.AddInMemoryCollection(configuration);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new TestSilo(app, new Uri(address));
+    }
+
+    public HttpClient NewClient(string? bearer)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (bearer is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Admin.Dispose();
+        Anonymous.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>Several silos, each with its own HTTP endpoint, sharing one SQLite store and one Moneta key.</summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    private TestCluster(TempDirectory directory, IReadOnlyList<TestSilo> silos)
+    {
+        Directory = directory;
+        Silos = silos;
+    }
+
+    public TempDirectory Directory { get; }
+
+    public IReadOnlyList<TestSilo> Silos { get; }
+
+    public TestSilo First => Silos[0];
+
+    public static async Task<TestCluster> StartAsync(int silos = 1, IDictionary<string, string?>? settings = null)
+    {
+        var directory = new TempDirectory();
+        var started = new List<TestSilo>();
+        for (var i = 0; i < silos; i++)
+            started.Add(await TestSilo.StartAsync(directory.Path, settings));
+        return new TestCluster(directory, started);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in Silos)
+            await silo.DisposeAsync();
+        Directory.Dispose();
+    }
+}
+
+public sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "moneta-tests", Guid.NewGuid().ToString("N"));
+
+    public TempDirectory() => System.IO.Directory.CreateDirectory(Path);
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
