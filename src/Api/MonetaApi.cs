@@ -23,6 +23,8 @@ public static class MonetaApi
             context.ProblemDetails.Extensions.TryAdd("code", context.ProblemDetails.Status switch
             {
                 404 => "not_found",
+                413 => ErrorCodes.PayloadTooLarge,
+                415 => ErrorCodes.UnsupportedMediaType,
                 405 => "method_not_allowed",
                 _ => ErrorCodes.InvalidRequest,
             }));

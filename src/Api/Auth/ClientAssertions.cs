@@ -21,9 +21,7 @@ public sealed class ClientAssertions(MonetaAuthOptions auth, IGrainFactory grain
     /// <exception cref="DomainException">invalid_client or assertion_replayed.</exception>
     public async Task<OrganizationView> AuthenticateAsync(string assertion)
     {
-        if (!_handler.CanReadToken(assertion)) throw Invalid("The client_assertion is not a JWT.");
-        var unverified = _handler.ReadJsonWebToken(assertion);
-        var organizationId = unverified.Issuer;
+        var organizationId = ReadUnverifiedIssuer(assertion);
         if (!Ids.IsValid(organizationId)) throw Invalid("The client_assertion's iss must be your organization id.");
 
         var organization = await grains.GetGrain<IOrganizationGrain>(organizationId).Find();
@@ -59,6 +57,21 @@ public sealed class ClientAssertions(MonetaAuthOptions auth, IGrainFactory grain
         if (!await grains.GetGrain<IClientAssertionGrain>($"{organizationId}:{token.Id}").TryUse(token.ValidTo))
             throw DomainException.Invalid(ErrorCodes.AssertionReplayed, "This client_assertion (its jti) was already used; sign a new one.");
         return organization;
+    }
+
+    /// <summary>The issuer, read before verification only to find whose keys to verify with.</summary>
+    private string ReadUnverifiedIssuer(string assertion)
+    {
+        try
+        {
+            if (_handler.CanReadToken(assertion)) return _handler.ReadJsonWebToken(assertion).Issuer;
+        }
+        catch (ArgumentException)
+        {
+            // IdentityModel throws on undecodable parts; to the partner that is simply not a JWT.
+        }
+
+        throw Invalid("The client_assertion is not a JWT.");
     }
 
     private static AsymmetricSecurityKey ToSecurityKey(PartnerKey key) => key.CreateAlgorithm() switch

@@ -31,17 +31,23 @@ public static class AuthApi
     public static Ok<JsonObject> GetJwks(SigningKey monetaKey) =>
         TypedResults.Ok(new JsonObject { ["keys"] = new JsonArray(monetaKey.PublicKey.ToPublicJwk()) });
 
-    public static async Task<IResult> IssueToken([FromForm] TokenRequest request, ClientAssertions assertions, AccessTokens tokens)
+    public static async Task<IResult> IssueToken(
+        [FromForm(Name = "grant_type")] string? grantType,
+        [FromForm(Name = "client_assertion_type")] string? clientAssertionType,
+        [FromForm(Name = "client_assertion")] string? clientAssertion,
+        [FromForm(Name = "client_id")] string? clientId,
+        ClientAssertions assertions,
+        AccessTokens tokens)
     {
-        if (request.GrantType != "client_credentials")
+        if (grantType != "client_credentials")
             return OAuthError(400, ErrorCodes.UnsupportedGrantType, "unsupported_grant_type", "Use grant_type=client_credentials.");
-        if (request.ClientAssertionType != JwtBearerAssertionType || string.IsNullOrEmpty(request.ClientAssertion))
+        if (clientAssertionType != JwtBearerAssertionType || string.IsNullOrEmpty(clientAssertion))
             return OAuthError(400, ErrorCodes.InvalidClient, "invalid_client", $"Authenticate with client_assertion_type={JwtBearerAssertionType} and a client_assertion JWT.");
 
         try
         {
-            var organization = await assertions.AuthenticateAsync(request.ClientAssertion);
-            if (request.ClientId is { } clientId && clientId != organization.Id)
+            var organization = await assertions.AuthenticateAsync(clientAssertion);
+            if (clientId is not null && clientId != organization.Id)
                 return OAuthError(401, ErrorCodes.InvalidClient, "invalid_client", "client_id does not match the assertion's issuer.");
             var (token, expiresIn) = tokens.Issue(organization.Id, organization.Kind);
             return TypedResults.Ok(new TokenResponse(token, "Bearer", expiresIn));
@@ -55,13 +61,6 @@ public static class AuthApi
     /// <summary>A problem that also carries RFC 6749's <c>error</c> member, so OAuth client libraries understand it.</summary>
     private static IResult OAuthError(int status, string code, string oauthError, string detail) =>
         Problems.Of(status, code, detail, new Dictionary<string, object?> { ["error"] = oauthError, ["error_description"] = detail });
-
-    public sealed record TokenRequest(
-        [property: FromForm(Name = "grant_type")] string? GrantType,
-        [property: FromForm(Name = "client_assertion_type")] string? ClientAssertionType,
-        [property: FromForm(Name = "client_assertion")] string? ClientAssertion,
-        [property: FromForm(Name = "client_id")] string? ClientId,
-        [property: FromForm(Name = "scope")] string? Scope);
 
     public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
 

@@ -53,6 +53,7 @@ public sealed class TestSilo : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(configuration);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
+            if (Environment.GetEnvironmentVariable("MONETA_TEST_LOGS") == "1") builder.Logging.AddConsole();
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
