@@ -20,6 +20,7 @@ public sealed class GrainRuntime : IGrainFactory, IGrainIndex, IAsyncDisposable
     private readonly Task _collector;
     private int _activationCount;
     private int _evicting;
+    private int _disposed;
 
     public GrainRuntime(
         GrainTypeRegistry registry,
@@ -127,8 +128,10 @@ public sealed class GrainRuntime : IGrainFactory, IGrainIndex, IAsyncDisposable
         }
     }
 
+    /// <summary>Idempotent: the container disposes the runtime once for each service it is registered as.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stopping.CancelAsync();
         await _collector;
         await DeactivateIdleAsync(TimeSpan.Zero);

@@ -25,6 +25,7 @@ public sealed class ContractGrain(
 
     public async Task<ContractView> Initiate(ContractInitiation initiation, string callerId)
     {
+        await state.ReadStateAsync();
         var digest = SigningInput.Digest(JsonSerializer.SerializeToElement(initiation));
         if (state.RecordExists)
         {
@@ -95,6 +96,7 @@ public sealed class ContractGrain(
 
     public async Task<ContractView?> Find()
     {
+        await state.ReadStateAsync();
         if (!state.RecordExists) return null;
         await ExpireIfDueAsync();
         return Contract.ToView();
@@ -102,6 +104,7 @@ public sealed class ContractGrain(
 
     public async Task<AuditTrail?> Audit()
     {
+        await state.ReadStateAsync();
         if (!state.RecordExists) return null;
         await ExpireIfDueAsync();
         return new AuditTrail(GrainKey, Contract.AuditLog, AuditLog.Verify(Contract.AuditLog));
@@ -176,8 +179,13 @@ public sealed class ContractGrain(
             throw DomainException.Conflict(ErrorCodes.OutOfTurn, $"Contract '{GrainKey}' is waiting for the {Contract.NextRole}, not the {role}.");
     }
 
+    /// <summary>
+    /// Every step starts from the stored contract: another silo may hold an activation of this contract too, and
+    /// what this activation remembers may be behind (ADR 0002). The write that follows is conditional on this read.
+    /// </summary>
     private async Task EnsureExistsAndCurrentAsync()
     {
+        await state.ReadStateAsync();
         if (!state.RecordExists)
             throw DomainException.NotFound(ErrorCodes.ContractNotFound, $"No contract has id '{GrainKey}'.");
         await ExpireIfDueAsync();

@@ -9,6 +9,7 @@ public sealed class MPassGrain(IPersistentState<MPassState> state, TimeProvider 
 {
     public async Task<MPassView> Issue(MPassIssue issue)
     {
+        await state.ReadStateAsync();
         if (state.RecordExists)
             throw DomainException.Conflict(ErrorCodes.MPassExists, $"An mPass with id '{GrainKey}' already exists.");
 
@@ -27,10 +28,16 @@ public sealed class MPassGrain(IPersistentState<MPassState> state, TimeProvider 
         return state.State.ToView(GrainKey, now);
     }
 
-    public Task<MPassView?> Find() => Task.FromResult(state.RecordExists ? state.State.ToView(GrainKey, clock.GetUtcNow()) : null);
+    /// <summary>Read through to storage: a suspension made on another silo must be seen at once (ADR 0002).</summary>
+    public async Task<MPassView?> Find()
+    {
+        await state.ReadStateAsync();
+        return state.RecordExists ? state.State.ToView(GrainKey, clock.GetUtcNow()) : null;
+    }
 
     public async Task<MPassView> ChangeStatus(string status)
     {
+        await state.ReadStateAsync();
         if (!state.RecordExists)
             throw DomainException.NotFound(ErrorCodes.MPassNotFound, $"No mPass has id '{GrainKey}'.");
 

@@ -16,6 +16,7 @@ public sealed class ClientAssertionGrain(IPersistentState<ClientAssertionState> 
 {
     public async Task<bool> TryUse(DateTimeOffset expiresAt)
     {
+        await state.ReadStateAsync();
         if (state.RecordExists) return false;
         state.State = new ClientAssertionState { ExpiresAt = expiresAt };
         await state.WriteStateAsync();

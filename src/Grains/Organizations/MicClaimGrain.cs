@@ -16,6 +16,7 @@ public sealed class MicClaimGrain(IPersistentState<MicClaimState> state) : Grain
 {
     public async Task<bool> Claim(string organizationId)
     {
+        await state.ReadStateAsync();
         if (state.RecordExists) return state.State.OrganizationId == organizationId;
         state.State = new MicClaimState { OrganizationId = organizationId };
         await state.WriteStateAsync();

@@ -10,6 +10,7 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
 {
     public async Task<OrganizationView> Register(OrganizationRegistration registration)
     {
+        await state.ReadStateAsync();
         if (state.RecordExists)
             throw DomainException.Conflict(ErrorCodes.OrganizationExists, $"An organization with id '{GrainKey}' already exists.");
         if (registration.Keys.Count == 0)
@@ -36,11 +37,16 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
         return state.State.ToView(GrainKey);
     }
 
-    public Task<OrganizationView?> Find() => Task.FromResult(state.RecordExists ? state.State.ToView(GrainKey) : null);
+    /// <summary>Read through to storage: a status change made on another silo must be seen at once (ADR 0002).</summary>
+    public async Task<OrganizationView?> Find()
+    {
+        await state.ReadStateAsync();
+        return state.RecordExists ? state.State.ToView(GrainKey) : null;
+    }
 
     public async Task<OrganizationView> ChangeStatus(string status)
     {
-        EnsureExists();
+        await EnsureExistsAsync();
         var next = state.State.MoveTo(status, clock.GetUtcNow());
         if (next != state.State)
         {
@@ -53,15 +59,16 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
 
     public async Task<OrganizationView> AddKey(JsonElement jwk)
     {
-        EnsureExists();
+        await EnsureExistsAsync();
         var now = clock.GetUtcNow();
         state.State = state.State.WithKey(ToOrganizationKey(jwk, now), now);
         await state.WriteStateAsync();
         return state.State.ToView(GrainKey);
     }
 
-    private void EnsureExists()
+    private async Task EnsureExistsAsync()
     {
+        await state.ReadStateAsync();
         if (!state.RecordExists)
             throw DomainException.NotFound(ErrorCodes.OrganizationNotFound, $"No organization has id '{GrainKey}'.");
     }

@@ -26,19 +26,24 @@ public sealed class ContractTemplateGrain(IPersistentState<ContractTemplateState
         await state.WriteStateAsync();
     }
 
-    public Task<TemplateVersion?> Find(int? version)
+    public async Task<TemplateVersion?> Find(int? version)
     {
+        await state.ReadStateAsync(); // another silo may have published since this activation read (ADR 0002)
         var versions = state.State.Versions;
         var published = version is null ? (versions.Count > 0 ? versions[^1] : null) : versions.FirstOrDefault(v => v.Version == version);
-        return Task.FromResult(published is null ? null : ToView(published));
+        return published is null ? null : ToView(published);
     }
 
-    public Task<IReadOnlyList<TemplateVersion>> List() =>
-        Task.FromResult<IReadOnlyList<TemplateVersion>>([.. state.State.Versions.Select(ToView)]);
+    public async Task<IReadOnlyList<TemplateVersion>> List()
+    {
+        await state.ReadStateAsync();
+        return [.. state.State.Versions.Select(ToView)];
+    }
 
     public async Task<TemplateVersion> Publish(string yaml)
     {
         var template = ContractTemplate.Parse(yaml);
+        await state.ReadStateAsync();
         if (template.Name != GrainKey)
             throw DomainException.Invalid(ErrorCodes.InvalidTemplate, $"The YAML names template '{template.Name}', not '{GrainKey}'.");
         var next = state.State.Versions.Count + 1;

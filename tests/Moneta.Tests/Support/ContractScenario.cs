@@ -20,7 +20,7 @@ public sealed class ContractScenario
 
     public string MpassId { get; }
 
-    public static async Task<ContractScenario> CreateAsync(TestSilo silo)
+    public static async Task<ContractScenario> CreateAsync(ISiloEndpoint silo)
     {
         var mo = await TestPartner.RegisterAsync(silo, "mo");
         var publisher = await TestPartner.RegisterAsync(silo, "publisher");

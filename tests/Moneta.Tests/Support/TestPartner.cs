@@ -12,7 +12,7 @@ namespace Moneta.Tests.Support;
 /// <summary>A partner organization as a partner would run it: its own ES256 key, its own tokens, its own signatures.</summary>
 public sealed class TestPartner
 {
-    private TestPartner(TestSilo silo, string id, string kind, SigningKey key)
+    private TestPartner(ISiloEndpoint silo, string id, string kind, SigningKey key)
     {
         Silo = silo;
         Id = id;
@@ -20,7 +20,7 @@ public sealed class TestPartner
         Key = key;
     }
 
-    public TestSilo Silo { get; }
+    public ISiloEndpoint Silo { get; }
 
     public string Id { get; }
 
@@ -34,7 +34,7 @@ public sealed class TestPartner
     public string AccessToken { get; private set; } = "";
 
     /// <summary>Registered by the administrator, activated, and signed in.</summary>
-    public static async Task<TestPartner> RegisterAsync(TestSilo silo, string kind, bool activate = true)
+    public static async Task<TestPartner> RegisterAsync(ISiloEndpoint silo, string kind, bool activate = true)
     {
         var key = SigningKey.Generate();
         var body = new JsonObject { ["name"] = $"Test {kind} {Guid.NewGuid():N}", ["keys"] = new JsonArray(key.PublicKey.ToPublicJwk()) };

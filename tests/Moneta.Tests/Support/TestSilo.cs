@@ -12,7 +12,7 @@ using Moneta.Silo;
 namespace Moneta.Tests.Support;
 
 /// <summary>A real silo in process: Kestrel on a free loopback port, a real SQLite file, development mode.</summary>
-public sealed class TestSilo : IAsyncDisposable
+public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
 {
     public const string AdminToken = "test-admin-token-0123456789abcdef0123456789";
     public const string Issuer = "https://moneta.test";
@@ -74,6 +74,18 @@ public sealed class TestSilo : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
     }
+}
+
+/// <summary>Something that answers Moneta's API on loopback: an in-process silo or a silo process.</summary>
+public interface ISiloEndpoint
+{
+    Uri BaseAddress { get; }
+
+    HttpClient Admin { get; }
+
+    HttpClient Anonymous { get; }
+
+    HttpClient NewClient(string? bearer);
 }
 
 /// <summary>Several silos, each with its own HTTP endpoint, sharing one SQLite store and one Moneta key.</summary>

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Moneta.Tests.Support;
+
+namespace Moneta.Tests.Api;
+
+/// <summary>Three silos, each with its own HTTP endpoint, on one SQLite store: consistency comes from conditional writes.</summary>
+public sealed class ClusterTests : IAsyncLifetime
+{
+    private TestCluster _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(silos: 3);
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task Conflicting_signatures_on_different_silos_have_exactly_one_winner()
+    {
+        var scenario = await ContractScenario.CreateAsync(_cluster.First);
+        for (var round = 0; round < 5; round++)
+        {
+            var contract = await scenario.InitiateAsync();
+            // Touch the contract on every silo first so each holds an activation that is about to go stale.
+            foreach (var silo in _cluster.Silos)
+                await Json.ReadAsync(await ClientOf(silo, scenario.Publisher).GetAsync($"/api/v1/contracts/{contract["contract_id"]}"), HttpStatusCode.OK);
+
+            // ECDSA signatures are randomized: three different, individually valid publisher signatures.
+            var attempts = _cluster.Silos.Select(silo => (Silo: silo, Signature: scenario.Publisher.Sign(contract, "publisher", ContractScenario.MonetaSignature(contract)))).ToList();
+            var responses = await Task.WhenAll(attempts.Select(a => ClientOf(a.Silo, scenario.Publisher)
+                .PostAsJsonAsync($"/api/v1/contracts/{contract["contract_id"]}/signatures", new { role = "publisher", signature = a.Signature })));
+
+            var winners = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
+            Assert.Single(winners);
+            foreach (var loser in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+            {
+                var problem = await Json.ReadAsync(loser, HttpStatusCode.Conflict);
+                Assert.Contains(problem["code"]!.GetValue<string>(), new[] { "already_signed", "concurrent_modification" });
+            }
+
+            var winner = await Json.ReadAsync(winners[0], HttpStatusCode.OK);
+            foreach (var silo in _cluster.Silos)
+            {
+                var seen = await Json.ReadAsync(await ClientOf(silo, scenario.Publisher).GetAsync($"/api/v1/contracts/{contract["contract_id"]}"), HttpStatusCode.OK);
+                Assert.Equal("finalized", seen["status"]!.GetValue<string>());
+                Assert.Equal(winner["signatures_map"]!["publisher"]!["signature"]!.GetValue<string>(), seen["signatures_map"]!["publisher"]!["signature"]!.GetValue<string>());
+                var audit = await Json.ReadAsync(await ClientOf(silo, scenario.Publisher).GetAsync($"/api/v1/contracts/{contract["contract_id"]}/audit"), HttpStatusCode.OK);
+                Assert.Equal(5, audit["events"]!.AsArray().Count);
+                Assert.True(audit["verified"]!.GetValue<bool>());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_mic_claimed_on_several_silos_at_once_goes_to_exactly_one_mo()
+    {
+        var mic = "RACE" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        using var key = Moneta.Crypto.SigningKey.Generate();
+        var responses = await Task.WhenAll(_cluster.Silos.SelectMany(silo => Enumerable.Range(0, 3).Select(i =>
+            silo.Admin.PostAsJsonAsync("/api/v1/organizations/mo", new JsonObject
+            {
+                ["name"] = $"Racer {i}",
+                ["mic"] = mic,
+                ["keys"] = new JsonArray(key.PublicKey.ToPublicJwk()),
+            }))));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+            await Json.ProblemAsync(refused, HttpStatusCode.Conflict, "mic_taken");
+    }
+
+    [Fact]
+    public async Task Contracts_created_on_any_silo_are_seen_and_signed_on_every_other()
+    {
+        var scenario = await ContractScenario.CreateAsync(_cluster.First);
+        var contracts = new List<JsonNode>();
+        for (var i = 0; i < 9; i++)
+        {
+            var silo = _cluster.Silos[i % 3];
+            contracts.Add(await Json.ReadAsync(await ClientOf(silo, scenario.Mo).PostAsJsonAsync("/api/v1/contracts", scenario.Initiation()), HttpStatusCode.Created));
+        }
+
+        for (var i = 0; i < contracts.Count; i++)
+        {
+            var signer = ClientOf(_cluster.Silos[(i + 1) % 3], scenario.Publisher);
+            var body = new { role = "publisher", signature = scenario.Publisher.Sign(contracts[i], "publisher", ContractScenario.MonetaSignature(contracts[i])) };
+            var finalized = await Json.ReadAsync(await signer.PostAsJsonAsync($"/api/v1/contracts/{contracts[i]["contract_id"]}/signatures", body), HttpStatusCode.OK);
+            Assert.Equal("finalized", finalized["status"]!.GetValue<string>());
+        }
+
+        var listed = await Json.ReadAsync(await ClientOf(_cluster.Silos[2], scenario.Mo).GetAsync($"/api/v1/contracts?mo_id={scenario.Mo.Id}"), HttpStatusCode.OK);
+        Assert.Equal(9, listed["items"]!.AsArray().Count);
+        Assert.All(listed["items"]!.AsArray(), c => Assert.Equal("finalized", c!["status"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_suspension_on_one_silo_stops_signing_on_another()
+    {
+        var scenario = await ContractScenario.CreateAsync(_cluster.First);
+        var contract = await scenario.InitiateAsync();
+        await Json.ReadAsync(await ClientOf(_cluster.Silos[1], scenario.Publisher).GetAsync($"/api/v1/contracts/{contract["contract_id"]}"), HttpStatusCode.OK);
+
+        await Json.ReadAsync(await _cluster.Silos[2].Admin.PutAsJsonAsync($"/api/v1/organizations/publisher/{scenario.Publisher.Id}/status", new { status = "suspended" }), HttpStatusCode.OK);
+
+        var body = new { role = "publisher", signature = scenario.Publisher.Sign(contract, "publisher", ContractScenario.MonetaSignature(contract)) };
+        await Json.ProblemAsync(await ClientOf(_cluster.Silos[1], scenario.Publisher).PostAsJsonAsync($"/api/v1/contracts/{contract["contract_id"]}/signatures", body), HttpStatusCode.Conflict, "organization_not_active");
+    }
+
+    private static HttpClient ClientOf(TestSilo silo, TestPartner partner) => silo.NewClient(partner.AccessToken);
+}

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Moneta.GrainModel;
+using Moneta.Runtime;
+using Moneta.Runtime.Storage;
+using Moneta.Tests.Support;
+
+namespace Moneta.Tests.Runtime;
+
+/// <summary>The same contract for every provider: conditional writes, atomic index entries, stable pagination.</summary>
+public sealed class GrainStorageTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public static TheoryData<string> Providers => ["memory", "sqlite"];
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Writes_are_conditional_on_the_etag(string provider)
+    {
+        var storage = Create(provider);
+        var id = new GrainId("thing", "a");
+
+        var first = await storage.WriteAsync(id, [1], [], expectedETag: null);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync(id, [9], [], expectedETag: null));
+        var second = await storage.WriteAsync(id, [2], [], first);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync(id, [9], [], first));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearAsync(id, first));
+
+        var stored = await storage.ReadAsync(id);
+        Assert.Equal(second, stored!.ETag);
+        Assert.Equal(new byte[] { 2 }, stored.Data);
+        await storage.ClearAsync(id, second);
+        Assert.Null(await storage.ReadAsync(id));
+        // After a clear, a writer still holding an old ETag cannot resurrect the item (no ABA).
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync(id, [3], [], second));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Index_entries_are_replaced_with_the_state_and_paged_in_sort_order(string provider)
+    {
+        var storage = Create(provider);
+        for (var i = 0; i < 7; i++)
+            await storage.WriteAsync(new GrainId("contract", $"c{i}"), [1], [new IndexEntry("status", "pending", $"2026-01-0{7 - i}"), new IndexEntry("mo_id", "mo-1", $"{i}")], null);
+
+        var pending = await ReadAll(storage, "status", "pending", pageSize: 3);
+        Assert.Equal(["c6", "c5", "c4", "c3", "c2", "c1", "c0"], pending);
+
+        var record = await storage.ReadAsync(new GrainId("contract", "c3"));
+        await storage.WriteAsync(new GrainId("contract", "c3"), [2], [new IndexEntry("status", "finalized", "2026-01-04")], record!.ETag);
+
+        Assert.DoesNotContain("c3", await ReadAll(storage, "status", "pending", pageSize: 2));
+        Assert.Equal(["c3"], await ReadAll(storage, "status", "finalized", pageSize: 2));
+        Assert.DoesNotContain("c3", await ReadAll(storage, "mo_id", "mo-1", pageSize: 10));
+        await Assert.ThrowsAsync<FormatException>(() => storage.QueryAsync("contract", "status", "pending", "not-a-cursor", 2));
+    }
+
+    [Fact]
+    public async Task Concurrent_writes_are_group_committed_and_all_acknowledged()
+    {
+        var path = Path.Combine(_directory.Path, "group.db");
+        await using (var storage = new SqliteGrainStorage(new SqliteStorageOptions { Path = path }, NullLogger<SqliteGrainStorage>.Instance))
+            await Task.WhenAll(Enumerable.Range(0, 500).Select(i => storage.WriteAsync(new GrainId("thing", $"t{i}"), [(byte)i], [new IndexEntry("all", "x", $"{i:D4}")], null)));
+
+        await using var reopened = new SqliteGrainStorage(new SqliteStorageOptions { Path = path }, NullLogger<SqliteGrainStorage>.Instance);
+        Assert.Equal(500, (await ReadAll(reopened, "all", "x", pageSize: 200, grainType: "thing")).Count);
+        Assert.Equal(new byte[] { 42 }, (await reopened.ReadAsync(new GrainId("thing", "t42")))!.Data);
+    }
+
+    public void Dispose() => _directory.Dispose();
+
+    private IGrainStorage Create(string provider) => provider == "memory"
+        ? new InMemoryGrainStorage()
+        : new SqliteGrainStorage(new SqliteStorageOptions { Path = Path.Combine(_directory.Path, $"{Guid.NewGuid():N}.db") }, NullLogger<SqliteGrainStorage>.Instance);
+
+    private static async Task<List<string>> ReadAll(IGrainStorage storage, string index, string key, int pageSize, string grainType = "contract")
+    {
+        var keys = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await storage.QueryAsync(grainType, index, key, cursor, pageSize);
+            Assert.True(page.Keys.Count <= pageSize);
+            keys.AddRange(page.Keys);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        return keys;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+
+namespace Moneta.Tests.Support;
+
+/// <summary>
+/// A silo as a separate OS process (the Moneta.Silo executable built beside the tests), for the failure tests
+/// that kill it with SIGKILL and start it again on the same data.
+/// </summary>
+public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private SiloProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        Admin = NewClient(TestSilo.AdminToken);
+        Anonymous = NewClient(null);
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Admin { get; }
+
+    public HttpClient Anonymous { get; }
+
+    public static async Task<SiloProcess> StartAsync(string dataDirectory)
+    {
+        var port = FreePort();
+        var silo = Path.Combine(AppContext.BaseDirectory, "Moneta.Silo.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                silo, "--environment", "Development", "--urls", $"http://127.0.0.1:{port}",
+                $"--Moneta:Issuer={TestSilo.Issuer}", $"--Moneta:AdminToken={TestSilo.AdminToken}",
+                $"--Moneta:Storage:Sqlite:Path={Path.Combine(dataDirectory, "moneta.db")}",
+                $"--Moneta:Signing:KeyFile={Path.Combine(dataDirectory, "moneta-signing-key.jwk.json")}",
+                "--Logging:LogLevel:Default=Warning",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var endpoint = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        await Eventually.TrueAsync(async () =>
+        {
+            Assert.False(process.HasExited, "the silo process exited during start-up");
+            try
+            {
+                return (await endpoint.Anonymous.GetAsync("/health")).StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), "the silo process answers /health");
+        return endpoint;
+    }
+
+    public HttpClient NewClient(string? bearer)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (bearer is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return client;
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing; whatever was acknowledged must already be on disk.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) await KillAsync();
+        _process.Dispose();
+        Admin.Dispose();
+        Anonymous.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
