@@ -22,10 +22,10 @@ public static class MonetaApi
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("code", context.ProblemDetails.Status switch
             {
-                404 => "not_found",
+                404 => ErrorCodes.NotFound,
                 413 => ErrorCodes.PayloadTooLarge,
                 415 => ErrorCodes.UnsupportedMediaType,
-                405 => "method_not_allowed",
+                405 => ErrorCodes.MethodNotAllowed,
                 _ => ErrorCodes.InvalidRequest,
             }));
         services.AddAuthentication(MonetaBearerHandler.SchemeName)

@@ -3,6 +3,12 @@ namespace Moneta.Errors;
 /// <summary>Every problem <c>code</c> Moneta answers with. docs/errors.md explains each one.</summary>
 public static class ErrorCodes
 {
+    // Transport
+    public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string Unavailable = "unavailable";
+    public const string InternalError = "internal_error";
+
     // Request shape
     public const string InvalidJson = "invalid_json";
     public const string InvalidRequest = "invalid_request";
@@ -20,13 +26,11 @@ public static class ErrorCodes
     public const string UnsupportedGrantType = "unsupported_grant_type";
     public const string AssertionReplayed = "assertion_replayed";
     public const string Forbidden = "forbidden";
-    public const string NotAParty = "not_a_party";
 
     // Organizations and keys
     public const string OrganizationNotFound = "organization_not_found";
     public const string OrganizationExists = "organization_exists";
     public const string OrganizationNotActive = "organization_not_active";
-    public const string WrongOrganizationKind = "wrong_organization_kind";
     public const string InvalidStatusTransition = "invalid_status_transition";
     public const string MicTaken = "mic_taken";
     public const string InvalidJwk = "invalid_jwk";

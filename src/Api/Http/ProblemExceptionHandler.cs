@@ -23,14 +23,14 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             BadHttpRequestException { StatusCode: 415 } => Problems.Of(415, ErrorCodes.UnsupportedMediaType, "Send the body as application/json."),
             BadHttpRequestException e => Problems.Of(e.StatusCode, ErrorCodes.InvalidRequest, e.Message),
             InconsistentStateException => Problems.Of(409, ErrorCodes.ConcurrentModification, "Another request changed this resource at the same moment; read it again and retry."),
-            GrainCallTimeoutException => Problems.Of(503, "unavailable", "Moneta could not complete the request in time; retry it (every step is idempotent)."),
+            GrainCallTimeoutException => Problems.Of(503, ErrorCodes.Unavailable, "Moneta could not complete the request in time; retry it (every step is idempotent)."),
             _ => null,
         };
 
         if (problem is null)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
-            problem = Problems.Of(500, "internal_error", "An unexpected error occurred; it has been logged.");
+            problem = Problems.Of(500, ErrorCodes.InternalError, "An unexpected error occurred; it has been logged.");
         }
 
         await problem.ExecuteAsync(httpContext);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs every test Moneta has: build (warnings are errors), formatting check, the .NET suite (unit, end-to-end over
+# loopback HTTP, several silos, kill -9 of a silo process), and the independent Node partner (tests/interop).
+# Needs: the .NET 10 SDK and Node.js 20 with npm (registry access for `npm ci`). Last line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+configuration=Release
+results=$(mktemp -d)
+passed=0
+failed=0
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "build ($configuration)"
+if ! dotnet build Moneta.sln -c "$configuration" -nologo -v minimal; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+step "format check"
+if dotnet format Moneta.sln --verify-no-changes --no-restore; then
+  passed=$((passed + 1)); echo "ok - dotnet format leaves the tree unchanged"
+else
+  failed=$((failed + 1)); echo "not ok - dotnet format would change files"
+fi
+
+step ".NET tests"
+dotnet test tests/Moneta.Tests -c "$configuration" --no-build -nologo \
+  --logger "trx;LogFileName=moneta.trx" --logger "console;verbosity=normal" --results-directory "$results"
+trx="$results/moneta.trx"
+if [[ -f "$trx" ]]; then
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  dotnet_passed=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
+  dotnet_total=$(sed -E 's/.* total="([0-9]+)".*/\1/' <<<"$counters")
+  passed=$((passed + dotnet_passed))
+  failed=$((failed + dotnet_total - dotnet_passed))
+else
+  echo "not ok - the .NET test run produced no results"
+  failed=$((failed + 1))
+fi
+
+step "interop: a Node partner built from docs/protocol.md"
+interop_log="$results/interop.log"
+tests/interop/run.sh "src/Silo/bin/$configuration/net10.0/Moneta.Silo.dll" 2>&1 | tee "$interop_log"
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$interop_log" | tail -1)
+if [[ -n "$summary" ]]; then
+  passed=$((passed + $(cut -d' ' -f1 <<<"$summary")))
+  failed=$((failed + $(cut -d' ' -f3 <<<"$summary")))
+else
+  echo "not ok - the interop partner did not report"
+  failed=$((failed + 1))
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
