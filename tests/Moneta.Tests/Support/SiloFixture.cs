@@ -7,6 +7,8 @@ public sealed class SiloFixture : IAsyncLifetime
 
     public TestSilo Silo => _cluster!.First;
 
+    public string DataDirectory => _cluster!.Directory.Path;
+
     public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync();
 
     public async Task DisposeAsync() => await _cluster!.DisposeAsync();

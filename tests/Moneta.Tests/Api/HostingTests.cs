@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Moneta.Crypto;
+using Moneta.Silo;
+using Moneta.Tests.Support;
+
+namespace Moneta.Tests.Api;
+
+public sealed class HostingTests(SiloFixture fixture) : IClassFixture<SiloFixture>
+{
+    [Fact]
+    public async Task The_openapi_document_describes_the_contract_routes()
+    {
+        var document = await Json.ReadAsync(await fixture.Silo.Anonymous.GetAsync("/openapi/v1.json"), HttpStatusCode.OK);
+
+        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("/api/v1/contracts", paths);
+        Assert.Contains("/api/v1/contracts/{id}/signatures", paths);
+        Assert.Contains("/api/v1/auth/token", paths);
+    }
+
+    [Fact]
+    public async Task An_expired_access_token_signed_by_moneta_is_refused()
+    {
+        var scenario = await ContractScenario.CreateAsync(fixture.Silo);
+        using var monetaKey = SigningKey.LoadOrCreate(Path.Combine(fixture.DataDirectory, "moneta-signing-key.jwk.json"));
+        var past = DateTime.UtcNow.AddHours(-1);
+        var expired = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = TestSilo.Issuer,
+            Audience = TestSilo.Issuer,
+            TokenType = "at+jwt",
+            IssuedAt = past,
+            NotBefore = past,
+            Expires = past.AddMinutes(10),
+            Claims = new Dictionary<string, object> { ["sub"] = scenario.Mo.Id, ["org_kind"] = "mo" },
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(monetaKey.CreatePrivateAlgorithm()) { KeyId = monetaKey.Kid }, SecurityAlgorithms.EcdsaSha256),
+        });
+
+        using var client = fixture.Silo.NewClient(expired);
+        await Json.ProblemAsync(await client.GetAsync($"/api/v1/mpass/{scenario.MpassId}"), HttpStatusCode.Unauthorized, "invalid_token");
+        await Json.ReadAsync(await scenario.Mo.Http.GetAsync($"/api/v1/mpass/{scenario.MpassId}"), HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("Moneta:AdminToken")]
+    [InlineData("Moneta:Issuer")]
+    [InlineData("Moneta:Signing:KeyFile")]
+    public void Production_refuses_to_start_without_its_secrets_and_issuer(string missing)
+    {
+        using var directory = new TempDirectory();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Moneta:AdminToken"] = TestSilo.AdminToken,
+            ["Moneta:Issuer"] = TestSilo.Issuer,
+            ["Moneta:Signing:KeyFile"] = Path.Combine(directory.Path, "key.json"),
+            ["Moneta:Storage:Sqlite:Path"] = Path.Combine(directory.Path, "moneta.db"),
+        };
+        File.WriteAllText(settings["Moneta:Signing:KeyFile"]!, SigningKey.Generate().ToPrivateJwk());
+        settings.Remove(missing);
+
+        var refused = Assert.Throws<InvalidOperationException>(() => MonetaSilo.Build([], builder =>
+        {
+            builder.Environment.EnvironmentName = "Production";
+            builder.Configuration.AddInMemoryCollection(settings);
+        }));
+        Assert.Contains(missing.Split(':')[^1], refused.Message, StringComparison.Ordinal);
+    }
+}
