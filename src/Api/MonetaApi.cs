@@ -1,10 +1,5 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Moneta.Api.Auth;
 using Moneta.Api.Endpoints;
-using Moneta.Api.Http;
-using Moneta.Errors;
 
 namespace Moneta.Api;
 

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http;
-using Moneta.Errors;
 
 namespace Moneta.Api.Auth;
 

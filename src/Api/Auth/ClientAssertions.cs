@@ -1,8 +1,6 @@
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Moneta.Crypto;
-using Moneta.Errors;
-using Moneta.GrainModel;
 using Moneta.Organizations;
 
 namespace Moneta.Api.Auth;

@@ -5,8 +5,6 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Moneta.Api.Http;
-using Moneta.Errors;
 
 namespace Moneta.Api.Auth;
 

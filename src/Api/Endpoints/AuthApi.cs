@@ -1,13 +1,6 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
-using Moneta.Api.Auth;
-using Moneta.Api.Http;
 using Moneta.Crypto;
-using Moneta.Errors;
 
 namespace Moneta.Api.Endpoints;
 

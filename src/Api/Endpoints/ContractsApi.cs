@@ -1,13 +1,5 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Moneta.Api.Auth;
-using Moneta.Api.Http;
 using Moneta.Contracts;
-using Moneta.Errors;
-using Moneta.GrainModel;
 
 namespace Moneta.Api.Endpoints;
 

@@ -1,12 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Moneta.Api.Auth;
-using Moneta.Api.Http;
-using Moneta.Errors;
-using Moneta.GrainModel;
 using Moneta.Organizations;
 
 namespace Moneta.Api.Endpoints;

@@ -1,12 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Moneta.Api.Auth;
-using Moneta.Api.Http;
 using Moneta.Contracts;
-using Moneta.Errors;
-using Moneta.GrainModel;
 using Moneta.SubscriptionCharges;
 using Moneta.Templates;
 

@@ -1,11 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
-using Moneta.Api.Auth;
-using Moneta.Api.Http;
-using Moneta.Errors;
-using Moneta.GrainModel;
 using Moneta.Templates;
 
 namespace Moneta.Api.Endpoints;

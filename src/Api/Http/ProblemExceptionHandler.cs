@@ -1,9 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Moneta.Errors;
-using Moneta.GrainModel;
 
 namespace Moneta.Api.Http;
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Moneta.Errors;
 
 namespace Moneta.Api.Http;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Moneta.Errors;
 
 namespace Moneta.Api.Http;
 
