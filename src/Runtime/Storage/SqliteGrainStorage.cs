@@ -30,7 +30,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
             data       BLOB NOT NULL,
             updated_at TEXT NOT NULL,
             PRIMARY KEY (grain_type, grain_key)
-        ) WITHOUT ROWID;
+        ); -- a rowid table: grain items are kilobytes, too large for WITHOUT ROWID to pay off
         CREATE TABLE IF NOT EXISTS grain_index (
             grain_type TEXT NOT NULL,
             index_name TEXT NOT NULL,

@@ -1,0 +1,87 @@
+using System.Globalization;
+
+namespace Moneta.LoadGenerator;
+
+/// <summary>The command line. Only a loopback URL is accepted: this tool is for a Moneta on the same machine.</summary>
+internal sealed record LoadOptions(
+    Uri Url,
+    string AdminToken,
+    TimeSpan Duration,
+    int Concurrency,
+    TimeSpan Warmup,
+    string? Issuer,
+    string? JsonPath)
+{
+    public const string Usage = """
+        Drives a running Moneta with complete contracts (MO initiates, Moneta countersigns, publisher signs).
+
+        Usage: Moneta.LoadGenerator --url http://127.0.0.1:5080 --admin-token TOKEN [options]
+
+          --url URL            Moneta's base URL; must be a loopback address (required)
+          --admin-token T      the silo's admin token (required; or environment variable Moneta__AdminToken)
+          --duration S         measured seconds (default 30)
+          --warmup S           seconds of load before measuring starts (default 5)
+          --concurrency N      contracts in flight at once, and the connection limit (default 32)
+          --issuer URL         the aud of client assertions (default: issuer from /.well-known/openid-configuration)
+          --json PATH          also write the summary as JSON to PATH
+        """;
+
+    /// <exception cref="ArgumentException">The arguments are wrong; the message says which.</exception>
+    public static LoadOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+                throw new ArgumentException($"Unexpected argument '{arg}'.");
+            string name, value;
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                (name, value) = (arg[2..equals], arg[(equals + 1)..]);
+            }
+            else
+            {
+                if (i + 1 >= args.Length)
+                    throw new ArgumentException($"'{arg}' needs a value.");
+                (name, value) = (arg[2..], args[++i]);
+            }
+
+            if (name is not ("url" or "admin-token" or "duration" or "warmup" or "concurrency" or "issuer" or "json"))
+                throw new ArgumentException($"Unknown option '--{name}'.");
+            values[name] = value;
+        }
+
+        if (!values.TryGetValue("url", out var urlText))
+            throw new ArgumentException("--url is required.");
+        if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            throw new ArgumentException($"--url '{urlText}' is not an http(s) URL.");
+        if (!url.IsLoopback)
+            throw new ArgumentException($"--url '{urlText}' is not a loopback address; this tool only loads a Moneta on this machine.");
+        if (!url.AbsolutePath.EndsWith('/'))
+            url = new Uri(url.GetLeftPart(UriPartial.Path) + "/");
+
+        var adminToken = values.GetValueOrDefault("admin-token") ?? Environment.GetEnvironmentVariable("Moneta__AdminToken");
+        if (string.IsNullOrEmpty(adminToken))
+            throw new ArgumentException("--admin-token (or environment variable Moneta__AdminToken) is required.");
+
+        return new LoadOptions(
+            url,
+            adminToken,
+            TimeSpan.FromSeconds(Number(values, "duration", 30, 1, 3600)),
+            Number(values, "concurrency", 32, 1, 1024),
+            TimeSpan.FromSeconds(Number(values, "warmup", 5, 0, 600)),
+            values.GetValueOrDefault("issuer"),
+            values.GetValueOrDefault("json"));
+    }
+
+    private static int Number(Dictionary<string, string> values, string name, int fallback, int min, int max)
+    {
+        if (!values.TryGetValue(name, out var text))
+            return fallback;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new ArgumentException($"--{name} must be a whole number from {min} to {max}.");
+    }
+}

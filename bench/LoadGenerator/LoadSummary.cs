@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Moneta.LoadGenerator;
+
+/// <summary>Latency of one operation over the measured window, in milliseconds; percentiles are exact (nearest rank).</summary>
+internal sealed record OperationSummary(string Operation, long Count, double Mean, double P50, double P95, double P99, double Max)
+{
+    public static OperationSummary Of(string operation, List<double> samples)
+    {
+        if (samples.Count == 0)
+            return new OperationSummary(operation, 0, 0, 0, 0, 0, 0);
+        samples.Sort();
+        return new OperationSummary(operation, samples.Count, samples.Average(), Rank(samples, 50), Rank(samples, 95), Rank(samples, 99), samples[^1]);
+    }
+
+    /// <summary>The smallest sample with at least p% of the samples at or below it.</summary>
+    private static double Rank(List<double> sorted, double percent) =>
+        sorted[Math.Clamp((int)Math.Ceiling(percent / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
+
+internal sealed record LoadSummary(
+    string Url,
+    int Concurrency,
+    int ProcessorCount,
+    double WarmupSeconds,
+    double DurationSeconds,
+    double MeasuredSeconds,
+    long Contracts,
+    long Requests,
+    long Failures,
+    double ContractsPerSecond,
+    double RequestsPerSecond,
+    double SignaturesPerSecond,
+    double ClientCpuCores,
+    IReadOnlyList<OperationSummary> Operations,
+    IReadOnlyDictionary<string, long> Errors,
+    IReadOnlyDictionary<string, string> ErrorSamples,
+    JsonElement? ServerGrainMetrics)
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        WriteIndented = true,
+    };
+
+    public static LoadSummary From(LoadOptions options, WorkerRecord[] workers, long measureFrom, TimeSpan clientCpu, JsonElement? serverMetrics)
+    {
+        var lastCompletion = workers.Max(w => w.LastCompletion);
+        var measured = lastCompletion > measureFrom ? Stopwatch.GetElapsedTime(measureFrom, lastCompletion) : options.Duration;
+        var seconds = measured.TotalSeconds;
+
+        var initiate = OperationSummary.Of("initiate", [.. workers.SelectMany(w => w.InitiateMs)]);
+        var countersign = OperationSummary.Of("countersign", [.. workers.SelectMany(w => w.CountersignMs)]);
+        var errors = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var samples = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var worker in workers)
+        {
+            foreach (var (key, count) in worker.Errors)
+                errors[key] = errors.GetValueOrDefault(key) + count;
+            foreach (var (key, sample) in worker.ErrorSamples)
+                samples.TryAdd(key, sample);
+        }
+
+        var contracts = workers.Sum(w => w.Contracts);
+        var requests = initiate.Count + countersign.Count;
+        return new LoadSummary(
+            options.Url.ToString(),
+            options.Concurrency,
+            Environment.ProcessorCount,
+            options.Warmup.TotalSeconds,
+            options.Duration.TotalSeconds,
+            seconds,
+            contracts,
+            requests,
+            errors.Values.Sum(),
+            contracts / seconds,
+            requests / seconds,
+            // Every finalized contract carries three accepted signatures: mo, moneta, publisher.
+            3 * contracts / seconds,
+            clientCpu.TotalSeconds / seconds,
+            [initiate, countersign],
+            errors,
+            samples,
+            serverMetrics);
+    }
+
+    public string ToText()
+    {
+        var text = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine(c, $"Moneta load test: {Url}, concurrency {Concurrency}, {ProcessorCount} cores seen by the client");
+        text.AppendLine(c, $"  window           {MeasuredSeconds:0.0} s measured after {WarmupSeconds:0} s warm-up");
+        text.AppendLine(c, $"  contracts        {Contracts} finalized, {ContractsPerSecond:0.0} contracts/s");
+        text.AppendLine(c, $"  requests         {Requests}, {RequestsPerSecond:0.0} requests/s");
+        text.AppendLine(c, $"  signatures       {SignaturesPerSecond:0.0} accepted signatures/s (mo + moneta + publisher)");
+        text.AppendLine(c, $"  client CPU       {ClientCpuCores:0.00} cores (load generator process, incl. its ES256 signing)");
+        text.AppendLine(c, $"  failures         {Failures}");
+        text.AppendLine();
+        text.AppendLine("  operation        count     mean      p50      p95      p99      max   (ms)");
+        foreach (var op in Operations)
+            text.AppendLine(c, $"  {op.Operation,-13} {op.Count,8} {op.Mean,8:0.00} {op.P50,8:0.00} {op.P95,8:0.00} {op.P99,8:0.00} {op.Max,8:0.00}");
+
+        if (Errors.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("  errors over the whole run, warm-up included (operation, status, problem code):");
+            foreach (var (key, count) in Errors)
+                text.AppendLine(c, $"    {count,8}  {key}");
+            text.AppendLine("  first response of each kind:");
+            foreach (var (key, sample) in ErrorSamples)
+                text.AppendLine(c, $"    {key}: {sample.ReplaceLineEndings(" ")}");
+        }
+
+        return text.ToString();
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+}
