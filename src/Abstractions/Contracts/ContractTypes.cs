@@ -25,6 +25,9 @@ public sealed record ContractInitiation(
     JsonElement Payload,
     string Signature);
 
+/// <summary>The contract after an initiation; <see cref="Created"/> is false when the request was a retry of the one that created it.</summary>
+public sealed record ContractInitiated(ContractView Contract, bool Created);
+
 /// <summary>A signature in a contract's <c>signatures_map</c>.</summary>
 public sealed record ContractSignatureView(string Signature, string Kid, DateTimeOffset SignedAt);
 

@@ -9,7 +9,7 @@ namespace Moneta.Contracts;
 public interface IContractGrain : IGrainWithStringKey
 {
     /// <summary>Creates the contract with the initiator's signature. Sending the identical request again returns the contract.</summary>
-    Task<ContractView> Initiate(ContractInitiation initiation, string callerId);
+    Task<ContractInitiated> Initiate(ContractInitiation initiation, string callerId);
 
     Task<ContractView> Sign(string role, string signature, string callerId);
 

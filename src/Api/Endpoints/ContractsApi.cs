@@ -42,10 +42,8 @@ public static class ContractsApi
     /// <summary>201 when this request created the contract; 200 when it is a retry of the one that did.</summary>
     internal static async Task<Results<Created<ContractView>, Ok<ContractView>>> InitiateAsync(ContractInitiation initiation, Caller caller, IGrainFactory grains)
     {
-        var contract = grains.GetGrain<IContractGrain>(initiation.ContractId);
-        var existed = await contract.Find() is not null;
-        var view = await contract.Initiate(initiation, caller.PartyId);
-        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/contracts/{view.ContractId}", view);
+        var (contract, created) = await grains.GetGrain<IContractGrain>(initiation.ContractId).Initiate(initiation, caller.PartyId);
+        return created ? TypedResults.Created($"/api/v1/contracts/{contract.ContractId}", contract) : TypedResults.Ok(contract);
     }
 
     public static async Task<Ok<ContractView>> Get(string id, Caller caller, IGrainFactory grains) =>

@@ -23,14 +23,14 @@ public sealed class ContractGrain(
 {
     private ContractState Contract => state.State;
 
-    public async Task<ContractView> Initiate(ContractInitiation initiation, string callerId)
+    public async Task<ContractInitiated> Initiate(ContractInitiation initiation, string callerId)
     {
         await state.ReadStateAsync();
         var digest = SigningInput.Digest(JsonSerializer.SerializeToElement(initiation));
         if (state.RecordExists)
         {
             return Contract.InitiationDigest == digest
-                ? Contract.ToView()
+                ? new ContractInitiated(Contract.ToView(), Created: false)
                 : throw DomainException.Conflict(ErrorCodes.ContractIdInUse, $"Contract '{GrainKey}' already exists with different terms; choose a new contract_id.");
         }
 
@@ -45,7 +45,7 @@ public sealed class ContractGrain(
 
         var signed = AcceptSignature(draft, template.InitiatorRole, initiation.Signature, parties[template.InitiatorRole]);
         await CommitAsync(signed);
-        return Contract.ToView();
+        return new ContractInitiated(Contract.ToView(), Created: true);
     }
 
     public async Task<ContractView> Sign(string role, string signature, string callerId)

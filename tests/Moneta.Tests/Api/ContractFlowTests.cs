@@ -139,24 +139,7 @@ public sealed class ContractFlowTests(SiloFixture fixture) : IClassFixture<SiloF
     {
         var scenario = await ContractScenario.CreateAsync(Silo);
         var name = "short-deadline-" + Guid.NewGuid().ToString("N")[..8];
-        var yaml = $"""
-            template_name: {name}
-            version: 1
-            signing_deadline: PT1S
-            schema:
-              required_fields:
-                - path: amount
-                  type: amount
-                  currency_field: currency
-                - path: currency
-                  type: currency
-              optional_fields:
-                - path: description
-                  type: string
-            signature_rules:
-              required_signatures: [mo, moneta, publisher]
-              signing_order: [mo, moneta, publisher]
-            """;
+        var yaml = TemplateYaml(name, version: 1, extraField: "description", signingDeadline: "PT1S");
         await Json.ReadAsync(await Silo.Admin.PostAsJsonAsync($"/api/v1/templates/{name}/versions", new { yaml }), HttpStatusCode.Created);
         var contract = await scenario.InitiateAsync(scenario.Initiation(templateId: name));
 
@@ -171,30 +154,14 @@ public sealed class ContractFlowTests(SiloFixture fixture) : IClassFixture<SiloF
     {
         var scenario = await ContractScenario.CreateAsync(Silo);
         var name = "versioned-" + Guid.NewGuid().ToString("N")[..8];
-        string Yaml(int version, string extraField) => $"""
-            template_name: {name}
-            version: {version}
-            schema:
-              required_fields:
-                - path: amount
-                  type: amount
-                  currency_field: currency
-                - path: currency
-                  type: currency
-                - path: {extraField}
-                  type: string
-            signature_rules:
-              required_signatures: [mo, moneta, publisher]
-              signing_order: [mo, moneta, publisher]
-            """;
-        await Json.ReadAsync(await Silo.Admin.PostAsJsonAsync($"/api/v1/templates/{name}/versions", new { yaml = Yaml(1, "description") }), HttpStatusCode.Created);
+        await Json.ReadAsync(await Silo.Admin.PostAsJsonAsync($"/api/v1/templates/{name}/versions", new { yaml = TemplateYaml(name, 1, "description") }), HttpStatusCode.Created);
         var v1 = await scenario.InitiateAsync(scenario.Initiation(templateId: name));
-        await Json.ReadAsync(await Silo.Admin.PostAsJsonAsync($"/api/v1/templates/{name}/versions", new { yaml = Yaml(2, "reference") }), HttpStatusCode.Created);
+        await Json.ReadAsync(await Silo.Admin.PostAsJsonAsync($"/api/v1/templates/{name}/versions", new { yaml = TemplateYaml(name, 2, "reference") }), HttpStatusCode.Created);
 
         var finalized = await Json.ReadAsync(await scenario.PublisherSignsAsync(v1), HttpStatusCode.OK);
         Assert.Equal(1, finalized["template_version"]!.GetValue<int>());
         Assert.Equal("finalized", finalized["status"]!.GetValue<string>());
-        await Json.ProblemAsync(await Silo.Admin.PostAsJsonAsync($"/api/v1/templates/{name}/versions", new { yaml = Yaml(2, "other") }), HttpStatusCode.Conflict, "template_version_conflict");
+        await Json.ProblemAsync(await Silo.Admin.PostAsJsonAsync($"/api/v1/templates/{name}/versions", new { yaml = TemplateYaml(name, 2, "other") }), HttpStatusCode.Conflict, "template_version_conflict");
     }
 
     [Fact]
@@ -227,4 +194,23 @@ public sealed class ContractFlowTests(SiloFixture fixture) : IClassFixture<SiloF
         await Json.ProblemAsync(await scenario.Publisher.Http.GetAsync($"/api/v1/contracts?mo_id={scenario.Mo.Id}"), HttpStatusCode.Forbidden, "forbidden");
         await Json.ProblemAsync(await scenario.Mo.Http.GetAsync($"/api/v1/contracts?mo_id={scenario.Mo.Id}&cursor=garbage"), HttpStatusCode.BadRequest, "invalid_cursor");
     }
+
+    /// <summary>A transaction-like template: amount and currency required, one more string field, mo → moneta → publisher.</summary>
+    private static string TemplateYaml(string name, int version, string extraField, string signingDeadline = "P7D") => $"""
+        template_name: {name}
+        version: {version}
+        signing_deadline: {signingDeadline}
+        schema:
+          required_fields:
+            - path: amount
+              type: amount
+              currency_field: currency
+            - path: currency
+              type: currency
+            - path: {extraField}
+              type: string
+        signature_rules:
+          required_signatures: [mo, moneta, publisher]
+          signing_order: [mo, moneta, publisher]
+        """;
 }
