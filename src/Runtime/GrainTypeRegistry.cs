@@ -25,8 +25,6 @@ public sealed class GrainTypeRegistry
             ? grainType
             : throw new InvalidOperationException($"No grain class is registered for {grainInterface.Name}.");
 
-    internal GrainType? FindByName(string name) => _byInterface.Values.FirstOrDefault(t => t.Name == name);
-
     /// <summary>"IContractGrain" is stored as "contract": short, stable, and independent of the class name.</summary>
     public static string NameOf(Type grainInterface)
     {
@@ -46,15 +44,12 @@ internal sealed class GrainType
     private GrainType(string name, Type implementation, Type? stateType)
     {
         Name = name;
-        Implementation = implementation;
         _stateType = stateType;
         var extraArguments = stateType is null ? Type.EmptyTypes : [typeof(IPersistentState<>).MakeGenericType(stateType)];
         _factory = ActivatorUtilities.CreateFactory(implementation, extraArguments);
     }
 
     public string Name { get; }
-
-    public Type Implementation { get; }
 
     public static GrainType Describe(Type grainInterface, Type implementation)
     {

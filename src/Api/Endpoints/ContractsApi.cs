@@ -57,7 +57,7 @@ public static class ContractsApi
 
     public static async Task<Ok<ContractView>> Sign(string id, SignContractRequest request, Caller caller, IGrainFactory grains)
     {
-        await FindVisibleAsync(id, caller, grains);
+        Require.Id(id, "id");
         var role = Require.Text(request.Role, "role", 32);
         var signature = Require.Text(request.Signature, "signature", 8192);
         return TypedResults.Ok(await grains.GetGrain<IContractGrain>(id).Sign(role, signature, caller.PartyId));
@@ -65,18 +65,15 @@ public static class ContractsApi
 
     public static async Task<Ok<ContractView>> Reject(string id, RejectContractRequest request, Caller caller, IGrainFactory grains)
     {
-        await FindVisibleAsync(id, caller, grains);
+        Require.Id(id, "id");
         var role = Require.Text(request.Role, "role", 32);
         var reason = Require.Text(request.Reason, "reason", 1000);
         var signature = Require.Text(request.Signature, "signature", 8192);
         return TypedResults.Ok(await grains.GetGrain<IContractGrain>(id).Reject(role, reason, signature, caller.PartyId));
     }
 
-    public static async Task<Ok<ContractView>> Void(string id, Caller caller, IGrainFactory grains)
-    {
-        await FindVisibleAsync(id, caller, grains);
-        return TypedResults.Ok(await grains.GetGrain<IContractGrain>(id).Void(caller.PartyId));
-    }
+    public static async Task<Ok<ContractView>> Void(string id, Caller caller, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IContractGrain>(Require.Id(id, "id")).Void(caller.PartyId));
 
     /// <summary>
     /// One filter per query. A partner lists by its own mo_id or publisher_id; by mpass_id or status it sees only

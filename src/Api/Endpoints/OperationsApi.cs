@@ -1,4 +1,3 @@
-
 namespace Moneta.Api.Endpoints;
 
 /// <summary>What operators read: liveness and the grain runtime's metrics (the dashboard's source).</summary>

@@ -1,4 +1,3 @@
-
 namespace Moneta.Api.Http;
 
 /// <summary>RFC 9457 problem responses, each with a stable machine-readable <c>code</c> (docs/errors.md).</summary>

@@ -50,7 +50,7 @@ public sealed class ContractGrain(
 
     public async Task<ContractView> Sign(string role, string signature, string callerId)
     {
-        await EnsureExistsAndCurrentAsync();
+        await EnsureVisibleAndCurrentAsync(callerId);
         EnsureCallerHolds(role, callerId);
 
         if (Contract.Signatures.FirstOrDefault(s => s.Role == role) is { } existing)
@@ -69,7 +69,7 @@ public sealed class ContractGrain(
 
     public async Task<ContractView> Reject(string role, string reason, string signature, string callerId)
     {
-        await EnsureExistsAndCurrentAsync();
+        await EnsureVisibleAndCurrentAsync(callerId);
         EnsureCallerHolds(role, callerId);
         if (Contract.Rejection is { } done && done.Role == role && done.Signature == signature) return Contract.ToView();
 
@@ -83,7 +83,7 @@ public sealed class ContractGrain(
 
     public async Task<ContractView> Void(string callerId)
     {
-        await EnsureExistsAndCurrentAsync();
+        await EnsureVisibleAndCurrentAsync(callerId);
         var initiator = Contract.SigningOrder[0];
         if (Contract.PartyOf(initiator) != callerId)
             throw DomainException.Forbidden(ErrorCodes.NotInitiator, "Only the initiator may void a contract.");
@@ -182,12 +182,13 @@ public sealed class ContractGrain(
     /// <summary>
     /// Every step starts from the stored contract: another silo may hold an activation of this contract too, and
     /// what this activation remembers may be behind (ADR 0002). The write that follows is conditional on this read.
+    /// A contract the caller is not a party to answers as not found, so contract ids cannot be probed.
     /// </summary>
-    private async Task EnsureExistsAndCurrentAsync()
+    private async Task EnsureVisibleAndCurrentAsync(string callerId)
     {
         await state.ReadStateAsync();
-        if (!state.RecordExists)
-            throw DomainException.NotFound(ErrorCodes.ContractNotFound, $"No contract has id '{GrainKey}'.");
+        if (!state.RecordExists || !Contract.IsParty(callerId))
+            throw DomainException.NotFound(ErrorCodes.ContractNotFound, $"No contract with id '{GrainKey}' is visible to you.");
         await ExpireIfDueAsync();
     }
 

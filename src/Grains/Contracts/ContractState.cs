@@ -40,6 +40,8 @@ public sealed record ContractState : IIndexedState
 
     public string? LastSignature => Signatures.Count == 0 ? null : Signatures[^1].Signature;
 
+    public bool IsParty(string organizationId) => organizationId == MoId || organizationId == PublisherId;
+
     public string PartyOf(string role) => role switch
     {
         Roles.Mo => MoId,
@@ -47,21 +49,25 @@ public sealed record ContractState : IIndexedState
         _ => "moneta",
     };
 
-    public static ContractState Draft(ContractInitiation request, ContractTemplate template, string digest, DateTimeOffset now) => new ContractState
+    public static ContractState Draft(ContractInitiation request, ContractTemplate template, string digest, DateTimeOffset now)
     {
-        ContractId = request.ContractId,
-        TemplateId = template.Name,
-        TemplateVersion = template.Version,
-        MoId = request.MoId,
-        PublisherId = request.PublisherId,
-        MpassId = request.MpassId,
-        Payload = request.Payload.Clone(),
-        SigningOrder = template.SigningOrder,
-        Status = ContractStatuses.PendingSignatureOf(template.InitiatorRole),
-        CreatedAt = now,
-        ExpiresAt = now + template.SigningDeadline,
-        InitiationDigest = digest,
-    }.Record("created", now, PartyFor(request, template.InitiatorRole), template.InitiatorRole, $"{template.Name} v{template.Version}");
+        var draft = new ContractState
+        {
+            ContractId = request.ContractId,
+            TemplateId = template.Name,
+            TemplateVersion = template.Version,
+            MoId = request.MoId,
+            PublisherId = request.PublisherId,
+            MpassId = request.MpassId,
+            Payload = request.Payload.Clone(),
+            SigningOrder = template.SigningOrder,
+            Status = ContractStatuses.PendingSignatureOf(template.InitiatorRole),
+            CreatedAt = now,
+            ExpiresAt = now + template.SigningDeadline,
+            InitiationDigest = digest,
+        };
+        return draft.Record("created", now, draft.PartyOf(template.InitiatorRole), template.InitiatorRole, $"{template.Name} v{template.Version}");
+    }
 
     /// <summary>Adds the signature of the role whose turn it is; finalizes the contract when it was the last.</summary>
     public ContractState WithSignature(string role, string signature, string kid, DateTimeOffset now)
@@ -115,6 +121,4 @@ public sealed record ContractState : IIndexedState
 
     private ContractState Record(string type, DateTimeOffset at, string actor, string? role, string? detail) =>
         this with { AuditLog = Contracts.AuditLog.Append(AuditLog, type, at, actor, role, detail) };
-
-    private static string PartyFor(ContractInitiation request, string role) => role == Roles.Mo ? request.MoId : request.PublisherId;
 }
