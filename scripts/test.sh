@@ -52,6 +52,11 @@ else
   failed=$((failed + 1))
 fi
 
+if [[ -f "$trx" ]]; then
+  # Repeated at the end so that the failures are in the last lines a CI log shows.
+  grep -o 'testName="[^"]*"[^>]*outcome="Failed"' "$trx" | sed -E 's/testName="([^"]*)".*/not ok - \1/' || true
+fi
+
 echo
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

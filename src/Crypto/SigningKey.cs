@@ -97,18 +97,16 @@ public sealed class SigningKey : IDisposable
         if (File.Exists(fullPath))
             return FromPrivateJwk(File.ReadAllText(fullPath));
 
-        var key = Generate();
-        try
-        {
-            WriteNewFile(fullPath, key.ToPrivateJwk());
-            return key;
-        }
-        catch (IOException) when (File.Exists(fullPath))
-        {
-            // Another process created the key first; everyone must end up signing with the same one.
-            key.Dispose();
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        using var creatorLock = AcquireCreatorLock($"{fullPath}.lock");
+
+        // Another process may have created the key while this one waited; everyone must sign with the same key.
+        if (File.Exists(fullPath))
             return FromPrivateJwk(File.ReadAllText(fullPath));
-        }
+
+        var key = Generate();
+        WriteNewFile(fullPath, key.ToPrivateJwk());
+        return key;
     }
 
     /// <summary>The private JWK, including d. Handle it as a secret.</summary>
@@ -149,10 +147,28 @@ public sealed class SigningKey : IDisposable
         CryptographicOperations.ZeroMemory(_privateKey.D);
     }
 
+    /// <remarks>
+    /// File.Move without overwrite checks for the target and then renames on Unix, so two creators can both "win".
+    /// An exclusive lock on a companion file (flock on Unix) makes check-and-create one step across processes.
+    /// </remarks>
+    private static FileStream AcquireCreatorLock(string lockPath)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(TimeSpan.FromMilliseconds(10));
+            }
+        }
+    }
+
     private static void WriteNewFile(string path, string contents)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-
         // Written under a temporary name and renamed, so that a crash never leaves a half-written key behind.
         var temporaryPath = $"{path}.{Guid.NewGuid():N}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };

@@ -179,7 +179,9 @@ public sealed class SigningKeyTests : IDisposable
 
         Assert.Equal(kid, loaded.Kid);
         Assert.Equal(kid, file.RootElement.GetProperty("kid").GetString());
-        Assert.Equal([Path.GetFileName(path)], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
+        // No temporary file is left behind; the empty lock file that serializes creators may stay.
+        Assert.Equal([Path.GetFileName(path)], Directory.GetFiles(Path.GetDirectoryName(path)!, "*.jwk*")
+            .Where(name => !name.EndsWith(".lock", StringComparison.Ordinal)).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -206,19 +208,46 @@ public sealed class SigningKeyTests : IDisposable
     }
 
     [Fact]
-    public async Task Concurrent_LoadOrCreate_calls_agree_on_one_key()
+    public void Concurrent_LoadOrCreate_calls_agree_on_one_key()
     {
-        var path = Path.Combine(_directory, "signing-key.jwk");
+        // Many rounds of threads released together, because the race this guards against (two creators both "winning") is narrow.
+        for (var round = 0; round < 25; round++)
+        {
+            var path = Path.Combine(_directory, $"signing-key-{round}.jwk");
+            var keys = LoadOrCreateAtOnce(path, creators: 8);
+            try
+            {
+                using var stored = SigningKey.FromPrivateJwk(File.ReadAllText(path));
+                Assert.Single(keys.Select(k => k.Kid).Append(stored.Kid).Distinct());
+            }
+            finally
+            {
+                foreach (var key in keys)
+                    key.Dispose();
+            }
+        }
+    }
 
-        var keys = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => SigningKey.LoadOrCreate(path))));
-        try
+    private static SigningKey[] LoadOrCreateAtOnce(string path, int creators)
+    {
+        var keys = new SigningKey[creators];
+        var failures = new Exception?[creators];
+        using var start = new Barrier(creators);
+        var threads = Enumerable.Range(0, creators).Select(i => new Thread(() =>
         {
-            Assert.Single(keys.Select(k => k.Kid).Distinct());
-        }
-        finally
-        {
-            foreach (var key in keys)
-                key.Dispose();
-        }
+            start.SignalAndWait();
+            try
+            {
+                keys[i] = SigningKey.LoadOrCreate(path);
+            }
+            catch (Exception e)
+            {
+                failures[i] = e; // an exception escaping a thread would end the test process
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.All(failures, Assert.Null);
+        return keys;
     }
 }
