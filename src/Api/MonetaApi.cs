@@ -43,6 +43,7 @@ public static class MonetaApi
             .MapTemplatesApi()
             .MapContractsApi()
             .MapSubscriptionChargesApi()
+            .MapWebhooksApi()
             .MapOperationsApi();
         return app;
     }

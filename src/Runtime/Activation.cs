@@ -1,4 +1,5 @@
 using Moneta.GrainModel;
+using Moneta.Runtime.Messaging;
 
 namespace Moneta.Runtime;
 
@@ -13,6 +14,7 @@ internal sealed class Activation(GrainId id, GrainType grainType, GrainRuntime r
     private bool _running;
     private bool _closed;
     private Grain? _grain;
+    private readonly GrainOutbox _outbox = new(id, runtime.Registry, runtime.Serializer, runtime.TimeProvider);
 
     public GrainId Id { get; } = id;
 
@@ -23,6 +25,8 @@ internal sealed class Activation(GrainId id, GrainType grainType, GrainRuntime r
     string IGrainContext.Key => Id.Key;
 
     IGrainFactory IGrainContext.GrainFactory => runtime;
+
+    IGrainOutbox IGrainContext.Outbox => _outbox;
 
     /// <summary>False once the activation is closed; the caller then routes the call to a new activation.</summary>
     public bool TryEnqueue(WorkItem item)
@@ -75,6 +79,7 @@ internal sealed class Activation(GrainId id, GrainType grainType, GrainRuntime r
 
             if (_grain is null && !await TryActivateAsync(item)) return;
 
+            _outbox.Discard(); // what an earlier turn left unwritten belongs to no state
             await item.RunAsync(_grain!);
             LastUsedTimestamp = runtime.TimeProvider.GetTimestamp();
 
@@ -91,7 +96,7 @@ internal sealed class Activation(GrainId id, GrainType grainType, GrainRuntime r
     {
         try
         {
-            var (grain, state) = grainType.Create(runtime.Services, Id, runtime.Storage, runtime.Serializer, runtime.Options.MaxStateBytes);
+            var (grain, state) = grainType.Create(runtime, Id, _outbox);
             ((IGrainLifecycle)grain).Bind(this);
             if (state is not null) await state.ReadStateAsync();
             using var timeout = new CancellationTokenSource(runtime.Options.CallTimeout);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Moneta.GrainModel;
+using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Metrics;
 using Moneta.Runtime.Storage;
 
@@ -29,9 +30,11 @@ public sealed class GrainRuntime : IGrainFactory, IGrainIndex, IAsyncDisposable
         IServiceProvider services,
         GrainMetrics metrics,
         TimeProvider timeProvider,
+        OutboxSignal outboxSignal,
         ILogger<GrainRuntime> logger)
     {
         _registry = registry;
+        OutboxSignal = outboxSignal;
         Storage = storage;
         Options = options;
         Services = services;
@@ -52,6 +55,10 @@ public sealed class GrainRuntime : IGrainFactory, IGrainIndex, IAsyncDisposable
     internal TimeProvider TimeProvider { get; }
 
     internal GrainStateSerializer Serializer { get; } = new();
+
+    internal GrainTypeRegistry Registry => _registry;
+
+    internal OutboxSignal OutboxSignal { get; }
 
     public int ActivationCount => Volatile.Read(ref _activationCount);
 
@@ -110,6 +117,31 @@ public sealed class GrainRuntime : IGrainFactory, IGrainIndex, IAsyncDisposable
             Metrics.RecordCall(id.Type, method, TimeProvider.GetElapsedTime(started), failed);
         }
     }
+
+    /// <summary>Hands a message from the outbox to its target grain, through the target's mailbox like any call.</summary>
+    internal Task DeliverAsync(ClaimedMessage message)
+    {
+        var grainType = _registry.Get(message.Target.Type);
+        return message.Kind switch
+        {
+            OutboxMessageKind.Event => InvokeAsync(grainType, message.Target, nameof(IGrainEventHandler.HandleEvent), async grain =>
+            {
+                await AsHandler<IGrainEventHandler>(grain).HandleEvent(Serializer.Deserialize<GrainEvent>(message.Body));
+                return true;
+            }),
+            OutboxMessageKind.Reminder => InvokeAsync(grainType, message.Target, nameof(IRemindable.ReceiveReminder), async grain =>
+            {
+                await AsHandler<IRemindable>(grain).ReceiveReminder(message.Name);
+                return true;
+            }),
+            _ => throw new InvalidOperationException($"A {message.Kind} is not delivered."),
+        };
+    }
+
+    private static THandler AsHandler<THandler>(Grain grain) =>
+        grain is THandler handler
+            ? handler
+            : throw new InvalidOperationException($"{grain.GetType().Name} received a message but does not implement {typeof(THandler).Name}.");
 
     internal void Remove(Activation activation, bool wasActive)
     {

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Moneta.GrainModel;
-using Moneta.Runtime.Storage;
+using Moneta.Runtime.Messaging;
 
 namespace Moneta.Runtime;
 
@@ -10,15 +10,22 @@ namespace Moneta.Runtime;
 public sealed class GrainTypeRegistry
 {
     private readonly ConcurrentDictionary<Type, GrainType> _byInterface = new();
+    private readonly ConcurrentDictionary<string, GrainType> _byName = new();
 
     public void Register<TGrainInterface, TGrain>()
         where TGrainInterface : IGrainWithStringKey
         where TGrain : Grain, TGrainInterface
     {
         var grainType = GrainType.Describe(typeof(TGrainInterface), typeof(TGrain));
-        if (!_byInterface.TryAdd(typeof(TGrainInterface), grainType))
+        if (!_byInterface.TryAdd(typeof(TGrainInterface), grainType) || !_byName.TryAdd(grainType.Name, grainType))
             throw new InvalidOperationException($"{typeof(TGrainInterface).Name} is already registered.");
     }
+
+    /// <summary>The grain type stored under <paramref name="name"/>, for messages that name their target by type name.</summary>
+    internal GrainType Get(string name) =>
+        _byName.TryGetValue(name, out var grainType)
+            ? grainType
+            : throw new InvalidOperationException($"No grain type is registered under the name '{name}'.");
 
     internal GrainType Get(Type grainInterface) =>
         _byInterface.TryGetValue(grainInterface, out var grainType)
@@ -44,12 +51,15 @@ internal sealed class GrainType
     private GrainType(string name, Type implementation, Type? stateType)
     {
         Name = name;
+        Implementation = implementation;
         _stateType = stateType;
         var extraArguments = stateType is null ? Type.EmptyTypes : [typeof(IPersistentState<>).MakeGenericType(stateType)];
         _factory = ActivatorUtilities.CreateFactory(implementation, extraArguments);
     }
 
     public string Name { get; }
+
+    public Type Implementation { get; }
 
     public static GrainType Describe(Type grainInterface, Type implementation)
     {
@@ -72,13 +82,13 @@ internal sealed class GrainType
     }
 
     /// <summary>Constructs the grain; the returned state handle (if any) still has to be read.</summary>
-    public (Grain Grain, IStateHandle? State) Create(IServiceProvider services, GrainId id, IGrainStorage storage, GrainStateSerializer serializer, int maxStateBytes)
+    public (Grain Grain, IStateHandle? State) Create(GrainRuntime runtime, GrainId id, GrainOutbox outbox)
     {
         if (_stateType is null)
-            return ((Grain)_factory(services, []), null);
+            return ((Grain)_factory(runtime.Services, []), null);
 
         var stateHandleType = typeof(PersistentState<>).MakeGenericType(_stateType);
-        var state = (IStateHandle)Activator.CreateInstance(stateHandleType, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, [id, storage, serializer, maxStateBytes], null)!;
-        return ((Grain)_factory(services, [state]), state);
+        var state = (IStateHandle)Activator.CreateInstance(stateHandleType, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, [id, runtime, outbox], null)!;
+        return ((Grain)_factory(runtime.Services, [state]), state);
     }
 }

@@ -1,4 +1,5 @@
 using Moneta.GrainModel;
+using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Storage;
 
 namespace Moneta.Runtime;
@@ -8,11 +9,17 @@ internal interface IStateHandle
     Task ReadStateAsync();
 }
 
-/// <summary>The state handle given to a grain: serializes its record and writes it conditionally on the ETag.</summary>
-internal sealed class PersistentState<TState>(GrainId id, IGrainStorage storage, GrainStateSerializer serializer, int maxStateBytes)
+/// <summary>
+/// The state handle given to a grain: serializes its record and writes it conditionally on the ETag, together
+/// with the index entries it declares and the messages the turn put in its outbox.
+/// </summary>
+internal sealed class PersistentState<TState>(GrainId id, GrainRuntime runtime, GrainOutbox outbox)
     : IPersistentState<TState>, IStateHandle
     where TState : class, new()
 {
+    private readonly IGrainStorage _storage = runtime.Storage;
+    private readonly GrainStateSerializer _serializer = runtime.Serializer;
+
     // The state as last read or written. State records are immutable, so restoring this after a failed write
     // guarantees the grain never answers from a state that is not in storage.
     private TState _stored = new();
@@ -25,22 +32,23 @@ internal sealed class PersistentState<TState>(GrainId id, IGrainStorage storage,
 
     public async Task ReadStateAsync()
     {
-        var record = await storage.ReadAsync(id);
-        State = _stored = record is null ? new TState() : serializer.Deserialize<TState>(record.Data);
+        var record = await _storage.ReadAsync(id);
+        State = _stored = record is null ? new TState() : _serializer.Deserialize<TState>(record.Data);
         ETag = record?.ETag;
         RecordExists = record is not null;
     }
 
     public async Task WriteStateAsync()
     {
-        var data = serializer.Serialize(State);
-        if (data.Length > maxStateBytes)
-            throw new GrainStateTooLargeException(id.ToString(), data.Length, maxStateBytes);
+        var messages = outbox.Drain();
+        var data = _serializer.Serialize(State);
+        if (data.Length > runtime.Options.MaxStateBytes)
+            throw new GrainStateTooLargeException(id.ToString(), data.Length, runtime.Options.MaxStateBytes);
 
         IReadOnlyList<IndexEntry> indexes = State is IIndexedState indexed ? [.. indexed.GetIndexEntries()] : [];
         try
         {
-            ETag = await storage.WriteAsync(id, data, indexes, ETag);
+            ETag = await _storage.WriteAsync(id, data, indexes, ETag, messages);
         }
         catch
         {
@@ -50,11 +58,12 @@ internal sealed class PersistentState<TState>(GrainId id, IGrainStorage storage,
 
         _stored = State;
         RecordExists = true;
+        if (messages.Any(m => m.Kind == OutboxMessageKind.Event)) runtime.OutboxSignal.Notify();
     }
 
     public async Task ClearStateAsync()
     {
-        await storage.ClearAsync(id, ETag);
+        await _storage.ClearAsync(id, ETag);
         State = _stored = new TState();
         ETag = null;
         RecordExists = false;

@@ -6,11 +6,13 @@ using Moneta.Grains.Contracts;
 using Moneta.Grains.MPasses;
 using Moneta.Grains.Organizations;
 using Moneta.Grains.Templates;
+using Moneta.Grains.Webhooks;
 using Moneta.MPasses;
 using Moneta.Organizations;
 using Moneta.Runtime;
 using Moneta.Runtime.Storage;
 using Moneta.Templates;
+using Moneta.Webhooks;
 
 namespace Moneta.Silo;
 
@@ -45,6 +47,9 @@ public static class MonetaSilo
         services.AddSingleton(SigningKeys.Load(config, storagePath, development));
         services.AddSingleton<PartnerKeyCache>();
         services.AddSingleton<TemplateCatalog>();
+        services.AddSingleton(WebhookSettings(config, development));
+        services.AddSingleton<OutboundAddressPolicy>();
+        services.AddSingleton<WebhookSender>();
         AddStorage(services, config, storagePath);
         services.AddGrainRuntime(options => config.GetSection("Runtime").Bind(options), grains =>
         {
@@ -54,6 +59,9 @@ public static class MonetaSilo
             grains.Register<IMPassGrain, MPassGrain>();
             grains.Register<IContractTemplateGrain, ContractTemplateGrain>();
             grains.Register<IContractGrain, ContractGrain>();
+            grains.Register<IWebhookEndpointsGrain, WebhookEndpointsGrain>();
+            grains.Register<IWebhookDispatcherGrain, WebhookDispatcherGrain>();
+            grains.Register<IWebhookDeliveryGrain, WebhookDeliveryGrain>();
         });
         services.AddMonetaApi(auth);
 
@@ -62,6 +70,19 @@ public static class MonetaSilo
         if (development && config["AdminToken"] is null)
             app.Logger.LogWarning("Development admin token (set Moneta:AdminToken to choose your own): {AdminToken}", auth.AdminToken);
         return app;
+    }
+
+    /// <summary>Moneta:Webhooks. Private networks are allowed in development only, unless configured otherwise.</summary>
+    private static WebhookOptions WebhookSettings(IConfiguration config, bool development)
+    {
+        var options = new WebhookOptions { AllowPrivateNetworks = development };
+        var section = config.GetSection("Webhooks");
+        section.Bind(options);
+        // Bound by hand: the binder would add configured lists to the defaults instead of replacing them.
+        if (section.GetSection("RetrySchedule").Get<TimeSpan[]>() is { Length: > 0 } schedule) options.RetrySchedule = schedule;
+        if (section.GetSection("AllowedHosts").Get<string[]>() is { } hosts) options.AllowedHosts = hosts;
+        if (section.GetSection("AllowedNetworks").Get<string[]>() is { } networks) options.AllowedNetworks = networks;
+        return options;
     }
 
     private static void AddStorage(IServiceCollection services, IConfiguration config, string storagePath)

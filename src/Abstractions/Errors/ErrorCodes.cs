@@ -65,4 +65,13 @@ public static class ErrorCodes
     public const string UnknownKid = "unknown_kid";
     public const string InvalidSignature = "invalid_signature";
     public const string ConcurrentModification = "concurrent_modification";
+
+    // Webhooks
+    public const string WebhookEndpointNotFound = "webhook_endpoint_not_found";
+    public const string InvalidWebhookUrl = "invalid_webhook_url";
+    public const string WebhookUrlNotAllowed = "webhook_url_not_allowed";
+    public const string UnknownEventType = "unknown_event_type";
+    public const string TooManyWebhookEndpoints = "too_many_webhook_endpoints";
+    public const string WebhookDeliveryNotFound = "webhook_delivery_not_found";
+    public const string DeliveryNotDead = "delivery_not_dead";
 }

@@ -13,6 +13,12 @@ public abstract class Grain : IGrainLifecycle
 
     protected IGrainFactory GrainFactory => Context.GrainFactory;
 
+    /// <summary>
+    /// Events and reminders to commit with this turn's next state write (the outbox): they are stored only if that
+    /// write succeeds, and delivered after it, at least once, even if the silo dies in between.
+    /// </summary>
+    protected IGrainOutbox Outbox => Context.Outbox;
+
     private IGrainContext Context => _context ?? throw new InvalidOperationException("The grain has not been activated by a runtime.");
 
     public virtual Task OnActivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -30,6 +36,8 @@ public interface IGrainContext
     string Key { get; }
 
     IGrainFactory GrainFactory { get; }
+
+    IGrainOutbox Outbox { get; }
 }
 
 /// <summary>The runtime's hooks into a grain; grain code does not call these.</summary>

@@ -55,7 +55,7 @@ public static class OrganizationsApi
         return TypedResults.Created($"/api/v1/organizations/{kind}/{id}", organization);
     }
 
-    private static async Task<OrganizationView> FindAsync(IGrainFactory grains, string kind, string id)
+    internal static async Task<OrganizationView> FindAsync(IGrainFactory grains, string kind, string id)
     {
         Require.Id(id, "id");
         var organization = await grains.GetGrain<IOrganizationGrain>(id).Find();

@@ -4,6 +4,7 @@ using Moneta.Crypto;
 using Moneta.Errors;
 using Moneta.GrainModel;
 using Moneta.Grains.Templates;
+using Moneta.Grains.Webhooks;
 using Moneta.MPasses;
 using Moneta.Organizations;
 
@@ -12,15 +13,18 @@ namespace Moneta.Grains.Contracts;
 /// <summary>
 /// One contract. The activation runs one step at a time, so the signing order needs no lock: a signature is
 /// checked against the stored state, Moneta countersigns the moment its turn comes, and the new state is written
-/// (conditionally on its ETag) before the caller hears that the step was accepted.
+/// (conditionally on its ETag) before the caller hears that the step was accepted. The webhooks announcing the
+/// step and the reminder that expires the contract at its deadline are committed in that same write.
 /// </summary>
 public sealed class ContractGrain(
     IPersistentState<ContractState> state,
     TemplateCatalog templates,
     PartnerKeyCache partnerKeys,
     SigningKey monetaKey,
-    TimeProvider clock) : Grain, IContractGrain
+    TimeProvider clock) : Grain, IContractGrain, IRemindable
 {
+    private const string ExpiryReminder = "expiry";
+
     private ContractState Contract => state.State;
 
     public async Task<ContractInitiated> Initiate(ContractInitiation initiation, string callerId)
@@ -108,6 +112,20 @@ public sealed class ContractGrain(
         if (!state.RecordExists) return null;
         await ExpireIfDueAsync();
         return new AuditTrail(GrainKey, Contract.AuditLog, AuditLog.Verify(Contract.AuditLog));
+    }
+
+    /// <summary>The deadline has come (or a silo starting late finds it passed): a contract still pending expires.</summary>
+    public async Task ReceiveReminder(string name)
+    {
+        await state.ReadStateAsync();
+        if (!state.RecordExists || !Contract.IsPending) return;
+        await ExpireIfDueAsync();
+        if (Contract.IsPending)
+        {
+            // Fired early by a silo whose clock runs ahead: ask again for the deadline itself.
+            Outbox.RemindAt(ExpiryReminder, Contract.ExpiresAt);
+            await state.WriteStateAsync();
+        }
     }
 
     /// <summary>Verifies the party's signature, then adds Moneta's countersignature at once if Moneta signs next.</summary>
@@ -200,6 +218,18 @@ public sealed class ContractGrain(
 
     private async Task CommitAsync(ContractState next)
     {
+        var occurredAt = next.AuditLog[^1].At;
+        foreach (var (recipient, eventType) in ContractNotifications.Between(Contract, next))
+        {
+            var data = new { Contract = next.ToView(), AwaitingRole = next.NextRole };
+            Outbox.Announce(recipient, "contract", GrainKey, WebhookAnnouncements.NewEvent(eventType, occurredAt, data));
+        }
+
+        if (!state.RecordExists)
+            Outbox.RemindAt(ExpiryReminder, next.ExpiresAt);
+        else if (Contract.IsPending && !next.IsPending)
+            Outbox.CancelReminder(ExpiryReminder);
+
         state.State = next;
         await state.WriteStateAsync();
     }

@@ -1,5 +1,7 @@
 using Moneta.Errors;
 using Moneta.GrainModel;
+using Moneta.Grains.Webhooks;
+using Moneta.Webhooks;
 using Moneta.MPasses;
 using Moneta.Organizations;
 
@@ -45,6 +47,8 @@ public sealed class MPassGrain(IPersistentState<MPassState> state, TimeProvider 
         var next = state.State.MoveTo(status, now);
         if (next != state.State)
         {
+            var data = new { MpassId = GrainKey, next.MoId, From = state.State.Status, To = next.Status };
+            Outbox.Announce(next.MoId, "mpass", GrainKey, WebhookAnnouncements.NewEvent(WebhookEventTypes.MPassStatusChanged, now, data));
             state.State = next;
             await state.WriteStateAsync();
         }

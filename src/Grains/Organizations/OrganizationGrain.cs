@@ -2,7 +2,9 @@ using System.Text.Json;
 using Moneta.Crypto;
 using Moneta.Errors;
 using Moneta.GrainModel;
+using Moneta.Grains.Webhooks;
 using Moneta.Organizations;
+using Moneta.Webhooks;
 
 namespace Moneta.Grains.Organizations;
 
@@ -47,9 +49,12 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
     public async Task<OrganizationView> ChangeStatus(string status)
     {
         await EnsureExistsAsync();
-        var next = state.State.MoveTo(status, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var next = state.State.MoveTo(status, now);
         if (next != state.State)
         {
+            var data = new { OrganizationId = GrainKey, next.Kind, From = state.State.Status, To = next.Status };
+            Outbox.Announce(GrainKey, "organization", GrainKey, WebhookAnnouncements.NewEvent(WebhookEventTypes.OrganizationStatusChanged, now, data));
             state.State = next;
             await state.WriteStateAsync();
         }

@@ -1,4 +1,5 @@
 using Moneta.GrainModel;
+using Moneta.Runtime.Messaging;
 
 namespace Moneta.Runtime.Storage;
 
@@ -7,16 +8,20 @@ public sealed record GrainRecord(byte[] Data, string ETag);
 
 /// <summary>
 /// Grain storage, shaped for a key-value store with conditional writes: one item per grain, written only if the
-/// caller's ETag still matches, with the grain's secondary-index entries replaced in the same atomic write
-/// (a DynamoDB provider maps this to a TransactWriteItems or to GSI attributes on the item).
+/// caller's ETag still matches, with the grain's secondary-index entries and its outbox messages in the same atomic
+/// write (a DynamoDB provider maps this to one TransactWriteItems). The outbox is also a queue: relays claim due
+/// messages under a lease, and a target's events are handed out one at a time, in the order they were written.
 /// </summary>
 public interface IGrainStorage
 {
     Task<GrainRecord?> ReadAsync(GrainId id, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores the state if the stored ETag equals <paramref name="expectedETag"/> (null: no item yet); returns the new ETag.</summary>
+    /// <summary>
+    /// Stores the state and its outbox <paramref name="messages"/> if the stored ETag equals
+    /// <paramref name="expectedETag"/> (null: no item yet); returns the new ETag.
+    /// </summary>
     /// <exception cref="InconsistentStateException">Another writer got there first; nothing was written.</exception>
-    Task<string> WriteAsync(GrainId id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, CancellationToken cancellationToken = default);
+    Task<string> WriteAsync(GrainId id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default);
 
     /// <exception cref="InconsistentStateException">Another writer got there first; nothing was deleted.</exception>
     Task ClearAsync(GrainId id, string? expectedETag, CancellationToken cancellationToken = default);
@@ -24,4 +29,16 @@ public interface IGrainStorage
     /// <summary>Grain keys under one index key, in (sort key, grain key) order, after the cursor.</summary>
     /// <exception cref="FormatException">The cursor was not issued by <see cref="IndexCursor"/>.</exception>
     Task<IndexPage> QueryAsync(string grainType, string indexName, string key, string? cursor, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Leases up to <paramref name="limit"/> messages that are due and not leased by anyone else. An event is only
+    /// handed out when no earlier event for the same target is still waiting or in flight; reminders are independent.
+    /// </summary>
+    Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a delivered message, unless the claim is no longer current (then it stays for its new owner).</summary>
+    Task CompleteMessageAsync(ClaimedMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases a message whose delivery failed, due again at <paramref name="dueAt"/>, if the claim is still current.</summary>
+    Task RetryMessageAsync(ClaimedMessage message, DateTimeOffset dueAt, CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,5 @@
 using Moneta.GrainModel;
+using Moneta.Runtime.Messaging;
 
 namespace Moneta.Runtime.Storage;
 
@@ -9,6 +10,8 @@ public sealed class InMemoryGrainStorage : IGrainStorage
     private readonly Dictionary<GrainId, GrainRecord> _records = [];
     private readonly Dictionary<GrainId, IReadOnlyList<IndexEntry>> _indexEntries = [];
     private readonly Dictionary<(string Type, string Name, string Key), SortedSet<IndexCursor>> _indexes = [];
+    private readonly Dictionary<(GrainId Target, string Name), StoredMessage> _outbox = [];
+    private long _sequence;
 
     private static readonly Comparer<IndexCursor> Order = Comparer<IndexCursor>.Create((a, b) =>
     {
@@ -22,7 +25,7 @@ public sealed class InMemoryGrainStorage : IGrainStorage
             return Task.FromResult(_records.GetValueOrDefault(id));
     }
 
-    public Task<string> WriteAsync(GrainId id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, CancellationToken cancellationToken = default)
+    public Task<string> WriteAsync(GrainId id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -30,6 +33,8 @@ public sealed class InMemoryGrainStorage : IGrainStorage
             var etag = ETags.New();
             _records[id] = new GrainRecord([.. data], etag);
             ReplaceIndexEntries(id, indexes);
+            foreach (var message in messages ?? [])
+                Put(message);
             return Task.FromResult(etag);
         }
     }
@@ -59,6 +64,68 @@ public sealed class InMemoryGrainStorage : IGrainStorage
         }
     }
 
+    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var claimed = new List<ClaimedMessage>();
+            foreach (var message in _outbox.Values.Where(m => m.DueAt <= now && m.LeaseUntil <= now).OrderBy(m => m.DueAt).ThenBy(m => m.Sequence))
+            {
+                if (claimed.Count == limit) break;
+                if (message.Kind == OutboxMessageKind.Event && _outbox.Values.Any(m => m.IsEarlierEventFor(message))) continue;
+
+                message.ClaimToken = Guid.NewGuid().ToString("N");
+                message.LeaseUntil = now + lease;
+                claimed.Add(new ClaimedMessage(message.Target, message.Name, message.Kind, message.Body, message.Attempts, message.ClaimToken));
+            }
+
+            return Task.FromResult<IReadOnlyList<ClaimedMessage>>(claimed);
+        }
+    }
+
+    public Task CompleteMessageAsync(ClaimedMessage message, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (_outbox.TryGetValue((message.Target, message.Name), out var stored) && stored.ClaimToken == message.ClaimToken)
+                _outbox.Remove((message.Target, message.Name));
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task RetryMessageAsync(ClaimedMessage message, DateTimeOffset dueAt, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (_outbox.TryGetValue((message.Target, message.Name), out var stored) && stored.ClaimToken == message.ClaimToken)
+            {
+                stored.DueAt = dueAt;
+                stored.LeaseUntil = DateTimeOffset.MinValue;
+                stored.ClaimToken = null;
+                stored.Attempts++;
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    private void Put(OutboxMessage message)
+    {
+        var key = (message.Target, message.Name);
+        switch (message.Kind)
+        {
+            case OutboxMessageKind.Event:
+                _outbox.TryAdd(key, new StoredMessage(message, ++_sequence));
+                break;
+            case OutboxMessageKind.Reminder:
+                _outbox[key] = new StoredMessage(message, ++_sequence);
+                break;
+            case OutboxMessageKind.ReminderCancellation:
+                if (_outbox.TryGetValue(key, out var reminder) && reminder.Kind == OutboxMessageKind.Reminder) _outbox.Remove(key);
+                break;
+        }
+    }
+
     private void EnsureETag(GrainId id, string? expectedETag)
     {
         var stored = _records.GetValueOrDefault(id)?.ETag;
@@ -80,5 +147,22 @@ public sealed class InMemoryGrainStorage : IGrainStorage
         }
 
         _indexEntries[id] = entries;
+    }
+
+
+    private sealed class StoredMessage(OutboxMessage message, long sequence)
+    {
+        public GrainId Target { get; } = message.Target;
+        public string Name { get; } = message.Name;
+        public OutboxMessageKind Kind { get; } = message.Kind;
+        public byte[]? Body { get; } = message.Body;
+        public long Sequence { get; } = sequence;
+        public DateTimeOffset DueAt { get; set; } = message.DueAt;
+        public DateTimeOffset LeaseUntil { get; set; } = DateTimeOffset.MinValue;
+        public string? ClaimToken { get; set; }
+        public int Attempts { get; set; }
+
+        public bool IsEarlierEventFor(StoredMessage other) =>
+            Kind == OutboxMessageKind.Event && Target == other.Target && Sequence < other.Sequence;
     }
 }

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Moneta.GrainModel;
+using Moneta.Runtime.Messaging;
 
 namespace Moneta.Runtime.Storage;
 
@@ -40,12 +41,27 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
             PRIMARY KEY (grain_type, index_name, index_key, sort_key, grain_key)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS grain_index_by_grain ON grain_index (grain_type, grain_key);
+        CREATE TABLE IF NOT EXISTS outbox (
+            sequence    INTEGER PRIMARY KEY AUTOINCREMENT, -- write order: a target's events are handed out in it
+            target_type TEXT NOT NULL,
+            target_key  TEXT NOT NULL,
+            name        TEXT NOT NULL,    -- event id, or reminder name
+            kind        TEXT NOT NULL,    -- 'event' | 'reminder'
+            body        BLOB,
+            due_at      INTEGER NOT NULL, -- Unix milliseconds
+            lease_until INTEGER NOT NULL DEFAULT 0,
+            claim_token TEXT,
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (target_type, target_key, name)
+        );
+        CREATE INDEX IF NOT EXISTS outbox_due ON outbox (due_at);
+        CREATE INDEX IF NOT EXISTS outbox_by_target ON outbox (target_type, target_key, kind, sequence);
         """;
 
     private readonly string _connectionString;
     private readonly int _maxBatchSize;
     private readonly ILogger _logger;
-    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
+    private readonly Channel<PendingOperation> _writes = Channel.CreateUnbounded<PendingOperation>(new() { SingleReader = true });
     private readonly SqliteConnection _writer;
     private readonly Task _writerLoop;
 
@@ -74,11 +90,20 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
         return await reader.ReadAsync(cancellationToken) ? new GrainRecord((byte[])reader[0], reader.GetString(1)) : null;
     }
 
-    public Task<string> WriteAsync(GrainId id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, CancellationToken cancellationToken = default) =>
-        Enqueue(new PendingWrite(id, data, indexes, expectedETag));
+    public Task<string> WriteAsync(GrainId id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default) =>
+        Enqueue<string>(statements => statements.Write(id, data, indexes, expectedETag, messages ?? []));
 
     public Task ClearAsync(GrainId id, string? expectedETag, CancellationToken cancellationToken = default) =>
-        Enqueue(new PendingWrite(id, null, [], expectedETag));
+        Enqueue<string>(statements => statements.Write(id, null, [], expectedETag, []));
+
+    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default) =>
+        Enqueue<IReadOnlyList<ClaimedMessage>>(statements => statements.Claim(now, lease, limit));
+
+    public Task CompleteMessageAsync(ClaimedMessage message, CancellationToken cancellationToken = default) =>
+        Enqueue<int>(statements => statements.Complete(message));
+
+    public Task RetryMessageAsync(ClaimedMessage message, DateTimeOffset dueAt, CancellationToken cancellationToken = default) =>
+        Enqueue<int>(statements => statements.Retry(message, dueAt));
 
     public async Task<IndexPage> QueryAsync(string grainType, string indexName, string key, string? cursor, int limit, CancellationToken cancellationToken = default)
     {
@@ -117,10 +142,11 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
         await _writer.DisposeAsync();
     }
 
-    private Task<string> Enqueue(PendingWrite write)
+    private async Task<T> Enqueue<T>(Func<WriteStatements, object> apply)
     {
-        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
-        return write.Completion.Task;
+        var operation = new PendingOperation(apply);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(operation), this);
+        return (T)await operation.Completion.Task;
     }
 
     private SqliteConnection Open()
@@ -135,7 +161,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
     private async Task WriteLoopAsync()
     {
         var statements = new WriteStatements(_writer);
-        var batch = new List<PendingWrite>(_maxBatchSize);
+        var batch = new List<PendingOperation>(_maxBatchSize);
         while (await _writes.Reader.WaitToReadAsync())
         {
             while (batch.Count < _maxBatchSize && _writes.Reader.TryRead(out var write))
@@ -147,15 +173,15 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
     }
 
     /// <summary>One transaction for the whole batch; each write is checked against its ETag on its own.</summary>
-    private void CommitBatch(WriteStatements statements, List<PendingWrite> batch)
+    private void CommitBatch(WriteStatements statements, List<PendingOperation> batch)
     {
-        var outcomes = new (string? ETag, Exception? Error)[batch.Count];
+        var outcomes = new object[batch.Count];
         try
         {
             using var transaction = _writer.BeginTransaction(deferred: false);
             statements.Enlist(transaction);
             for (var i = 0; i < batch.Count; i++)
-                outcomes[i] = statements.Apply(batch[i]);
+                outcomes[i] = batch[i].Apply(statements);
             transaction.Commit();
         }
         catch (Exception e)
@@ -169,10 +195,10 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
         // Answer only after the commit: an acknowledged write is on disk.
         for (var i = 0; i < batch.Count; i++)
         {
-            if (outcomes[i].Error is { } error)
-                batch[i].Completion.TrySetException(error);
+            if (outcomes[i] is Exception refused)
+                batch[i].Completion.TrySetException(refused);
             else
-                batch[i].Completion.TrySetResult(outcomes[i].ETag!);
+                batch[i].Completion.TrySetResult(outcomes[i]);
         }
     }
 
@@ -183,10 +209,15 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
         command.ExecuteNonQuery();
     }
 
-    /// <summary>A write waiting for the writer; <see cref="Data"/> null means clear.</summary>
-    private sealed record PendingWrite(GrainId Id, byte[]? Data, IReadOnlyList<IndexEntry> Indexes, string? ExpectedETag)
+    /// <summary>
+    /// An operation waiting for the writer. It returns its result, or the exception that refuses it alone (a stale
+    /// ETag) without rolling back the rest of the batch.
+    /// </summary>
+    private sealed class PendingOperation(Func<WriteStatements, object> apply)
     {
-        public TaskCompletionSource<string> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<object> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public object Apply(WriteStatements statements) => apply(statements);
     }
 
     /// <summary>The writer's prepared statements, reused for every write.</summary>
@@ -197,6 +228,13 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
         private readonly SqliteCommand _delete;
         private readonly SqliteCommand _deleteIndex;
         private readonly SqliteCommand _insertIndex;
+        private readonly SqliteCommand _insertEvent;
+        private readonly SqliteCommand _upsertReminder;
+        private readonly SqliteCommand _deleteReminder;
+        private readonly SqliteCommand _selectDue;
+        private readonly SqliteCommand _lease;
+        private readonly SqliteCommand _complete;
+        private readonly SqliteCommand _retry;
 
         public WriteStatements(SqliteConnection connection)
         {
@@ -210,40 +248,118 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
             _insertIndex = Command(connection, """
                 INSERT OR IGNORE INTO grain_index (grain_type, index_name, index_key, sort_key, grain_key) VALUES ($type, $name, $index_key, $sort, $key)
                 """, "$type", "$name", "$index_key", "$sort", "$key");
+            _insertEvent = Command(connection, """
+                INSERT OR IGNORE INTO outbox (target_type, target_key, name, kind, body, due_at) VALUES ($type, $key, $name, 'event', $body, $due)
+                """, "$type", "$key", "$name", "$body", "$due");
+            _upsertReminder = Command(connection, """
+                INSERT INTO outbox (target_type, target_key, name, kind, body, due_at) VALUES ($type, $key, $name, 'reminder', NULL, $due)
+                ON CONFLICT (target_type, target_key, name) DO UPDATE SET due_at = excluded.due_at, lease_until = 0, claim_token = NULL, attempts = 0
+                """, "$type", "$key", "$name", "$due");
+            _deleteReminder = Command(connection, """
+                DELETE FROM outbox WHERE target_type = $type AND target_key = $key AND name = $name AND kind = 'reminder'
+                """, "$type", "$key", "$name");
+            _selectDue = Command(connection, """
+                SELECT sequence, target_type, target_key, name, kind, body, attempts FROM outbox AS m
+                WHERE due_at <= $now AND lease_until <= $now
+                  AND (kind = 'reminder' OR NOT EXISTS (
+                      SELECT 1 FROM outbox AS earlier
+                      WHERE earlier.target_type = m.target_type AND earlier.target_key = m.target_key
+                        AND earlier.kind = 'event' AND earlier.sequence < m.sequence))
+                ORDER BY due_at, sequence
+                LIMIT $limit
+                """, "$now", "$limit");
+            _lease = Command(connection, "UPDATE outbox SET lease_until = $until, claim_token = $token WHERE sequence = $sequence", "$until", "$token", "$sequence");
+            _complete = Command(connection, "DELETE FROM outbox WHERE target_type = $type AND target_key = $key AND name = $name AND claim_token = $token", "$type", "$key", "$name", "$token");
+            _retry = Command(connection, """
+                UPDATE outbox SET due_at = $due, lease_until = 0, claim_token = NULL, attempts = attempts + 1
+                WHERE target_type = $type AND target_key = $key AND name = $name AND claim_token = $token
+                """, "$due", "$type", "$key", "$name", "$token");
         }
 
         public void Enlist(SqliteTransaction transaction)
         {
-            foreach (var command in new[] { _readETag, _upsert, _delete, _deleteIndex, _insertIndex })
+            foreach (var command in new[] { _readETag, _upsert, _delete, _deleteIndex, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _lease, _complete, _retry })
                 command.Transaction = transaction;
         }
 
-        public (string? ETag, Exception? Error) Apply(PendingWrite write)
+        /// <summary>A grain write (or, with no data, a clear); an <see cref="InconsistentStateException"/> if the ETag is stale.</summary>
+        public object Write(GrainId id, byte[]? data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage> messages)
         {
-            var (type, key) = (write.Id.Type, write.Id.Key);
+            var (type, key) = (id.Type, id.Key);
             var stored = (string?)Run(_readETag, reader: true, type, key);
-            if (stored != write.ExpectedETag)
-                return (null, new InconsistentStateException(write.Id.ToString(), write.ExpectedETag, stored));
+            if (stored != expectedETag)
+                return new InconsistentStateException(id.ToString(), expectedETag, stored);
 
             Run(_deleteIndex, reader: false, type, key);
-            if (write.Data is null)
+            if (data is null)
             {
                 Run(_delete, reader: false, type, key);
-                return (string.Empty, null);
+                return string.Empty;
             }
 
             var etag = ETags.New();
-            Run(_upsert, reader: false, type, key, etag, write.Data, DateTimeOffset.UtcNow.ToString("O"));
-            foreach (var entry in write.Indexes)
+            Run(_upsert, reader: false, type, key, etag, data, DateTimeOffset.UtcNow.ToString("O"));
+            foreach (var entry in indexes)
                 Run(_insertIndex, reader: false, type, entry.Name, entry.Key, entry.SortKey, key);
-            return (etag, null);
+            foreach (var message in messages)
+                Put(message);
+            return etag;
+        }
+
+        public object Claim(DateTimeOffset now, TimeSpan lease, int limit)
+        {
+            var due = new List<(long Sequence, ClaimedMessage Message)>();
+            var token = Guid.NewGuid().ToString("N");
+            Bind(_selectDue, now.ToUnixTimeMilliseconds(), limit);
+            using (var reader = _selectDue.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var kind = reader.GetString(4) == "event" ? OutboxMessageKind.Event : OutboxMessageKind.Reminder;
+                    var body = reader.IsDBNull(5) ? null : (byte[])reader[5];
+                    var message = new ClaimedMessage(new GrainId(reader.GetString(1), reader.GetString(2)), reader.GetString(3), kind, body, reader.GetInt32(6), token);
+                    due.Add((reader.GetInt64(0), message));
+                }
+            }
+
+            foreach (var (sequence, _) in due)
+                Run(_lease, reader: false, (now + lease).ToUnixTimeMilliseconds(), token, sequence);
+            return due.Select(d => d.Message).ToList();
+        }
+
+        public object Complete(ClaimedMessage message) =>
+            Run(_complete, reader: false, message.Target.Type, message.Target.Key, message.Name, message.ClaimToken)!;
+
+        public object Retry(ClaimedMessage message, DateTimeOffset dueAt) =>
+            Run(_retry, reader: false, dueAt.ToUnixTimeMilliseconds(), message.Target.Type, message.Target.Key, message.Name, message.ClaimToken)!;
+
+        private void Put(OutboxMessage message)
+        {
+            var (type, key, due) = (message.Target.Type, message.Target.Key, message.DueAt.ToUnixTimeMilliseconds());
+            switch (message.Kind)
+            {
+                case OutboxMessageKind.Event:
+                    Run(_insertEvent, reader: false, type, key, message.Name, message.Body!, due);
+                    break;
+                case OutboxMessageKind.Reminder:
+                    Run(_upsertReminder, reader: false, type, key, message.Name, due);
+                    break;
+                case OutboxMessageKind.ReminderCancellation:
+                    Run(_deleteReminder, reader: false, type, key, message.Name);
+                    break;
+            }
         }
 
         private static object? Run(SqliteCommand command, bool reader, params object[] values)
         {
+            Bind(command, values);
+            return reader ? command.ExecuteScalar() : command.ExecuteNonQuery();
+        }
+
+        private static void Bind(SqliteCommand command, params object[] values)
+        {
             for (var i = 0; i < values.Length; i++)
                 command.Parameters[i].Value = values[i];
-            return reader ? command.ExecuteScalar() : command.ExecuteNonQuery();
         }
 
         private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Moneta.GrainModel;
+
+namespace Moneta.Webhooks;
+
+/// <summary>One attempt to deliver: when, how it ended, how long it took.</summary>
+public sealed record WebhookAttempt(DateTimeOffset AttemptedAt, int? StatusCode, long LatencyMs, string? Error);
+
+/// <summary>One event on its way to one endpoint, with every attempt so far.</summary>
+public sealed record WebhookDeliveryView(
+    string Id,
+    string EndpointId,
+    string OrganizationId,
+    string EventId,
+    string EventType,
+    DateTimeOffset EventTimestamp,
+    JsonElement Data,
+    string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? DeliveredAt,
+    IReadOnlyList<WebhookAttempt> Attempts);
+
+/// <summary>How an attempt ended, as the dispatcher needs to know it.</summary>
+public enum DeliveryOutcome
+{
+    Delivered,
+    RetryLater,
+    Dead,
+
+    /// <summary>The endpoint answered 410 Gone: it wants no more webhooks.</summary>
+    Gone,
+}
+
+public sealed record DeliveryResult(DeliveryOutcome Outcome, DateTimeOffset? NextAttemptAt);
+
+/// <summary>One event for one endpoint (the key is the delivery id, endpoint id and event id).</summary>
+public interface IWebhookDeliveryGrain : IGrainWithStringKey
+{
+    /// <summary>Records the delivery; the same event for the same endpoint again changes nothing.</summary>
+    Task<WebhookDeliveryView> Create(string organizationId, string dispatcherKey, GrainEvent @event);
+
+    /// <summary>Sends the event once, signed with the target's secrets, and records the attempt.</summary>
+    Task<DeliveryResult> Attempt(WebhookTarget target);
+
+    /// <summary>Ends the delivery without sending it: its endpoint is gone or disabled.</summary>
+    Task<WebhookDeliveryView> GiveUp(string reason);
+
+    /// <summary>A dead delivery starts again with a fresh retry schedule; its earlier attempts stay on record.</summary>
+    Task<WebhookDeliveryView> Reopen();
+
+    Task<WebhookDeliveryView?> Find();
+
+    /// <summary>The dispatcher that orders this delivery among its subject's events.</summary>
+    Task<string?> DispatcherKey();
+}
+
+/// <summary>
+/// Sends one organization's events about one subject to the organization's endpoints, in the order the events were
+/// committed, each endpoint at its own pace (the key is <see cref="WebhookSubjects.DispatcherKey"/>).
+/// </summary>
+public interface IWebhookDispatcherGrain : IGrainEventHandler, IRemindable
+{
+    /// <summary>Sends a reopened (redriven) delivery again, after whatever this dispatcher is already sending.</summary>
+    Task Redrive(string deliveryId);
+}

@@ -1,0 +1,110 @@
+using Moneta.Errors;
+using Moneta.GrainModel;
+using Moneta.Webhooks;
+
+namespace Moneta.Grains.Webhooks;
+
+/// <summary>
+/// One event for one endpoint. Its dispatcher decides when it is its turn; this grain sends it, keeps every
+/// attempt, and decides from the retry schedule whether to try again or give up.
+/// </summary>
+public sealed class WebhookDeliveryGrain(
+    IPersistentState<WebhookDeliveryState> state,
+    WebhookSender sender,
+    WebhookOptions options,
+    TimeProvider clock) : Grain, IWebhookDeliveryGrain
+{
+    private WebhookDeliveryState Delivery => state.State;
+
+    public async Task<WebhookDeliveryView> Create(string organizationId, string dispatcherKey, GrainEvent @event)
+    {
+        await state.ReadStateAsync();
+        if (state.RecordExists) return Delivery.ToView(GrainKey);
+
+        var now = clock.GetUtcNow();
+        await CommitAsync(new WebhookDeliveryState
+        {
+            EndpointId = GrainKey[..GrainKey.IndexOf(':', StringComparison.Ordinal)],
+            OrganizationId = organizationId,
+            DispatcherKey = dispatcherKey,
+            Event = @event,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        });
+        return Delivery.ToView(GrainKey);
+    }
+
+    public async Task<DeliveryResult> Attempt(WebhookTarget target)
+    {
+        await EnsureExistsAsync();
+        if (Delivery.Status != WebhookDeliveryStatuses.Pending)
+            return new DeliveryResult(Delivery.Status == WebhookDeliveryStatuses.Delivered ? DeliveryOutcome.Delivered : DeliveryOutcome.Dead, null);
+
+        var now = clock.GetUtcNow();
+        var sent = await sender.SendAsync(target, Delivery.Event.Id, Delivery.Body());
+        var attempted = Delivery.WithAttempt(new WebhookAttempt(now, sent.StatusCode, (long)sent.Elapsed.TotalMilliseconds, sent.Error));
+
+        var (next, result) = sent switch
+        {
+            { IsSuccess: true } => (attempted with { Status = WebhookDeliveryStatuses.Delivered, DeliveredAt = clock.GetUtcNow(), NextAttemptAt = null }, new DeliveryResult(DeliveryOutcome.Delivered, null)),
+            { StatusCode: 410 } => (attempted with { Status = WebhookDeliveryStatuses.Dead, NextAttemptAt = null }, new DeliveryResult(DeliveryOutcome.Gone, null)),
+            _ when attempted.AttemptsInRound >= options.RetrySchedule.Count => (attempted with { Status = WebhookDeliveryStatuses.Dead, NextAttemptAt = null }, new DeliveryResult(DeliveryOutcome.Dead, null)),
+            _ => RetryLater(attempted),
+        };
+        await CommitAsync(next);
+        return result;
+    }
+
+    public async Task<WebhookDeliveryView> GiveUp(string reason)
+    {
+        await EnsureExistsAsync();
+        if (Delivery.Status != WebhookDeliveryStatuses.Pending) return Delivery.ToView(GrainKey);
+        var attempt = new WebhookAttempt(clock.GetUtcNow(), null, 0, reason);
+        await CommitAsync(Delivery.WithAttempt(attempt) with { Status = WebhookDeliveryStatuses.Dead, NextAttemptAt = null });
+        return Delivery.ToView(GrainKey);
+    }
+
+    public async Task<WebhookDeliveryView> Reopen()
+    {
+        await EnsureExistsAsync();
+        if (Delivery.Status == WebhookDeliveryStatuses.Pending) return Delivery.ToView(GrainKey);
+        if (Delivery.Status != WebhookDeliveryStatuses.Dead)
+            throw DomainException.Conflict(ErrorCodes.DeliveryNotDead, $"Delivery '{GrainKey}' is {Delivery.Status}; only dead deliveries are redriven.");
+
+        await CommitAsync(Delivery with { Status = WebhookDeliveryStatuses.Pending, AttemptsInRound = 0, NextAttemptAt = clock.GetUtcNow() });
+        return Delivery.ToView(GrainKey);
+    }
+
+    public async Task<WebhookDeliveryView?> Find()
+    {
+        await state.ReadStateAsync();
+        return state.RecordExists ? Delivery.ToView(GrainKey) : null;
+    }
+
+    public async Task<string?> DispatcherKey()
+    {
+        await state.ReadStateAsync();
+        return state.RecordExists ? Delivery.DispatcherKey : null;
+    }
+
+    /// <summary>The next delay from the schedule, with ±10% jitter so that endpoints coming back are not hit in lockstep.</summary>
+    private (WebhookDeliveryState, DeliveryResult) RetryLater(WebhookDeliveryState attempted)
+    {
+        var delay = options.RetrySchedule[attempted.AttemptsInRound] * (0.9 + (0.2 * Random.Shared.NextDouble()));
+        var at = clock.GetUtcNow() + delay;
+        return (attempted with { NextAttemptAt = at }, new DeliveryResult(DeliveryOutcome.RetryLater, at));
+    }
+
+    private async Task EnsureExistsAsync()
+    {
+        await state.ReadStateAsync();
+        if (!state.RecordExists)
+            throw DomainException.NotFound(ErrorCodes.WebhookDeliveryNotFound, $"No webhook delivery has id '{GrainKey}'.");
+    }
+
+    private async Task CommitAsync(WebhookDeliveryState next)
+    {
+        state.State = next;
+        await state.WriteStateAsync();
+    }
+}

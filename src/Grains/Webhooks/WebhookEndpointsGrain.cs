@@ -1,0 +1,144 @@
+using Moneta.Crypto;
+using Moneta.Errors;
+using Moneta.GrainModel;
+using Moneta.Webhooks;
+
+namespace Moneta.Grains.Webhooks;
+
+/// <summary>
+/// An organization's webhook endpoints: where its events go, which types each wants, and the secrets that sign
+/// them. A handful per organization, so they live together and a dispatcher reads them in one call.
+/// </summary>
+public sealed class WebhookEndpointsGrain(
+    IPersistentState<WebhookEndpointsState> state,
+    WebhookOptions options,
+    OutboundAddressPolicy addressPolicy,
+    TimeProvider clock) : Grain, IWebhookEndpointsGrain
+{
+    private const int MaxUrlLength = 2048;
+    private const int MaxDescriptionLength = 500;
+
+    private WebhookEndpointsState Registry => state.State;
+
+    public async Task<WebhookEndpointWithSecret> Create(WebhookEndpointRegistration registration)
+    {
+        await state.ReadStateAsync();
+        if (Registry.Endpoints.Count >= options.MaxEndpointsPerOrganization)
+            throw DomainException.Conflict(ErrorCodes.TooManyWebhookEndpoints, $"An organization has at most {options.MaxEndpointsPerOrganization} webhook endpoints; delete one first.");
+
+        var now = clock.GetUtcNow();
+        var endpoint = new WebhookEndpoint(
+            Guid.NewGuid().ToString(), CheckedUrl(registration.Url), CheckedEventTypes(registration.EventTypes),
+            CheckedDescription(registration.Description), WebhookEndpointStatuses.Enabled, null,
+            WebhookSignature.GenerateSecret(), null, null, now, now);
+        await CommitAsync(Registry.With(endpoint));
+        return new WebhookEndpointWithSecret(endpoint.ToView(GrainKey, now), endpoint.Secret);
+    }
+
+    public async Task<IReadOnlyList<WebhookEndpointView>> List()
+    {
+        await state.ReadStateAsync();
+        var now = clock.GetUtcNow();
+        return [.. Registry.Endpoints.OrderBy(e => e.CreatedAt).Select(e => e.ToView(GrainKey, now))];
+    }
+
+    public async Task<WebhookEndpointView?> Find(string endpointId)
+    {
+        await state.ReadStateAsync();
+        return Registry.Find(endpointId)?.ToView(GrainKey, clock.GetUtcNow());
+    }
+
+    public async Task<WebhookEndpointView> Change(string endpointId, WebhookEndpointChange change)
+    {
+        var endpoint = await LoadAsync(endpointId);
+        var status = change.Status ?? endpoint.Status;
+        if (status is not (WebhookEndpointStatuses.Enabled or WebhookEndpointStatuses.Disabled))
+            throw DomainException.Invalid(ErrorCodes.InvalidField, "'status' must be enabled or disabled.");
+
+        var now = clock.GetUtcNow();
+        var changed = endpoint with
+        {
+            Url = change.Url is null ? endpoint.Url : CheckedUrl(change.Url),
+            EventTypes = change.EventTypes is null ? endpoint.EventTypes : CheckedEventTypes(change.EventTypes),
+            Description = change.Description is null ? endpoint.Description : CheckedDescription(change.Description),
+            Status = status,
+            DisabledReason = status == WebhookEndpointStatuses.Disabled ? endpoint.DisabledReason ?? "disabled by the organization" : null,
+            UpdatedAt = now,
+        };
+        await CommitAsync(Registry.With(changed));
+        return changed.ToView(GrainKey, now);
+    }
+
+    public async Task Delete(string endpointId)
+    {
+        await LoadAsync(endpointId);
+        await CommitAsync(Registry.Without(endpointId));
+    }
+
+    public async Task<WebhookEndpointWithSecret> RotateSecret(string endpointId, TimeSpan? requestedOverlap)
+    {
+        var endpoint = await LoadAsync(endpointId);
+        var overlap = requestedOverlap ?? options.SecretRotationOverlap;
+        var now = clock.GetUtcNow();
+        var rotated = endpoint with
+        {
+            Secret = WebhookSignature.GenerateSecret(),
+            PreviousSecret = overlap > TimeSpan.Zero ? endpoint.Secret : null,
+            PreviousSecretExpiresAt = overlap > TimeSpan.Zero ? now + overlap : null,
+            UpdatedAt = now,
+        };
+        await CommitAsync(Registry.With(rotated));
+        return new WebhookEndpointWithSecret(rotated.ToView(GrainKey, now), rotated.Secret);
+    }
+
+    public async Task Disable(string endpointId, string reason)
+    {
+        await state.ReadStateAsync();
+        if (Registry.Find(endpointId) is not { Status: WebhookEndpointStatuses.Enabled } endpoint) return;
+        var disabled = endpoint with { Status = WebhookEndpointStatuses.Disabled, DisabledReason = reason, UpdatedAt = clock.GetUtcNow() };
+        await CommitAsync(Registry.With(disabled));
+    }
+
+    public async Task<IReadOnlyList<WebhookTarget>> Targets()
+    {
+        await state.ReadStateAsync();
+        var now = clock.GetUtcNow();
+        return [.. Registry.Endpoints.Select(e => new WebhookTarget(e.Id, e.Url, e.EventTypes, e.Status == WebhookEndpointStatuses.Enabled, e.SigningSecrets(now)))];
+    }
+
+    private async Task<WebhookEndpoint> LoadAsync(string endpointId)
+    {
+        await state.ReadStateAsync();
+        return Registry.Find(endpointId)
+            ?? throw DomainException.NotFound(ErrorCodes.WebhookEndpointNotFound, $"Organization '{GrainKey}' has no webhook endpoint '{endpointId}'.");
+    }
+
+    private async Task CommitAsync(WebhookEndpointsState next)
+    {
+        state.State = next;
+        await state.WriteStateAsync();
+    }
+
+    private string CheckedUrl(string url)
+    {
+        if (url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+            throw DomainException.Invalid(ErrorCodes.InvalidWebhookUrl, $"'url' must be an absolute http or https URL of at most {MaxUrlLength} characters.");
+        if (uri.UserInfo.Length > 0 || uri.Fragment.Length > 0)
+            throw DomainException.Invalid(ErrorCodes.InvalidWebhookUrl, "'url' must not carry user information or a fragment; put credentials in the path or query if you need them.");
+        if (addressPolicy.RefusalFor(uri) is { } refusal)
+            throw DomainException.Invalid(ErrorCodes.WebhookUrlNotAllowed, $"'url' is not allowed: {refusal}.");
+        return uri.AbsoluteUri;
+    }
+
+    private static IReadOnlyList<string> CheckedEventTypes(IReadOnlyList<string> eventTypes)
+    {
+        if (eventTypes.FirstOrDefault(t => !WebhookEventTypes.All.Contains(t)) is { } unknown)
+            throw DomainException.Invalid(ErrorCodes.UnknownEventType, $"'{unknown}' is not an event type; the types are {string.Join(", ", WebhookEventTypes.All)}.");
+        return [.. eventTypes.Distinct().Order(StringComparer.Ordinal)];
+    }
+
+    private static string? CheckedDescription(string? description) =>
+        description is { Length: > MaxDescriptionLength }
+            ? throw DomainException.Invalid(ErrorCodes.InvalidField, $"'description' is at most {MaxDescriptionLength} characters.")
+            : description;
+}

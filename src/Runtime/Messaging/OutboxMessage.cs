@@ -1,0 +1,23 @@
+namespace Moneta.Runtime.Messaging;
+
+public enum OutboxMessageKind
+{
+    /// <summary>A <see cref="GrainModel.GrainEvent"/> for another grain; named by the event id, so storing it twice stores it once.</summary>
+    Event,
+
+    /// <summary>A reminder a grain set for itself; named by the reminder, so setting it again moves it.</summary>
+    Reminder,
+
+    /// <summary>Removes the grain's reminder of that name.</summary>
+    ReminderCancellation,
+}
+
+/// <summary>A message committed with a grain's state write: due at <see cref="DueAt"/> for <see cref="Target"/>.</summary>
+public sealed record OutboxMessage(GrainId Target, string Name, OutboxMessageKind Kind, byte[]? Body, DateTimeOffset DueAt);
+
+/// <summary>
+/// A due message one relay holds a lease on. <see cref="ClaimToken"/> identifies this claim: completing or
+/// rescheduling only applies while the claim is current, so a lease that ran out (and was claimed again
+/// elsewhere) or a reminder that was set again while it fired is never deleted by mistake.
+/// </summary>
+public sealed record ClaimedMessage(GrainId Target, string Name, OutboxMessageKind Kind, byte[]? Body, int Attempts, string ClaimToken);

@@ -1,0 +1,311 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Moneta.Tests.Support;
+
+namespace Moneta.Tests.Webhooks;
+
+/// <summary>Webhooks end to end: a real silo over loopback HTTP and a real receiver that verifies every signature.</summary>
+public sealed class WebhookDeliveryTests
+{
+    /// <summary>Seconds instead of hours, so retries and dead deliveries happen within a test.</summary>
+    private static readonly string[] QuickRetries = ["00:00:00", "00:00:00.2", "00:00:00.3", "00:00:00.5", "00:00:01", "00:00:01", "00:00:01", "00:00:01", "00:00:01", "00:00:01"];
+
+    [Fact]
+    public async Task Each_party_receives_a_verifiable_webhook_for_each_step_of_its_contract()
+    {
+        await using var cluster = await StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var scenario = await ContractScenario.CreateAsync(cluster.First);
+        await RegisterEndpointAsync(scenario.Mo, receiver, "/mo");
+        await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+
+        var contract = await scenario.InitiateAsync();
+        await Json.ReadAsync(await scenario.PublisherSignsAsync(contract), HttpStatusCode.OK);
+        var contractId = contract["contract_id"]!.GetValue<string>();
+
+        await Eventually.TrueAsync(() => Task.FromResult(Distinct(receiver.Accepted, contractId).Count == 3), because: "three webhooks arrive");
+        var received = Distinct(receiver.Accepted, contractId);
+        Assert.All(received, r => Assert.True(r.Verified, $"{r.Type} to {r.Path} verifies"));
+        Assert.Equal(["contract.awaiting_signature", "contract.finalized"], received.Where(r => r.Path == "/publisher").Select(r => r.Type));
+        Assert.Equal(["contract.finalized"], received.Where(r => r.Path == "/mo").Select(r => r.Type));
+
+        var awaiting = received.First(r => r.Type == "contract.awaiting_signature").Body;
+        Assert.Equal("publisher", awaiting["data"]!["awaiting_role"]!.GetValue<string>());
+        Assert.Equal("pending_publisher_signature", awaiting["data"]!["contract"]!["status"]!.GetValue<string>());
+        var finalized = received.First(r => r.Type == "contract.finalized");
+        Assert.Equal(finalized.Id, finalized.Body["id"]!.GetValue<string>());
+        Assert.NotNull(finalized.Body["timestamp"]);
+        Assert.Equal(3, finalized.Body["data"]!["contract"]!["signatures_map"]!.AsObject().Count);
+    }
+
+    [Fact]
+    public async Task A_receiver_that_was_down_gets_everything_in_per_contract_order_when_it_comes_back()
+    {
+        await using var cluster = await StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var scenario = await ContractScenario.CreateAsync(cluster.First);
+        var endpointId = await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+        await receiver.StopAsync();
+
+        var contractIds = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var contract = await scenario.InitiateAsync();
+            await Json.ReadAsync(await scenario.PublisherSignsAsync(contract), HttpStatusCode.OK);
+            contractIds.Add(contract["contract_id"]!.GetValue<string>());
+        }
+
+        await Eventually.TrueAsync(async () => (await DeliveriesAsync(scenario.Publisher, endpointId)).Any(d => d["attempts"]!.AsArray().Count > 1),
+            because: "deliveries are retried while the receiver is down");
+        await receiver.StartAgainAsync();
+
+        await Eventually.TrueAsync(() => Task.FromResult(contractIds.All(id => Distinct(receiver.Accepted, id).Count == 2)), TimeSpan.FromSeconds(30), "every webhook arrives");
+        foreach (var id in contractIds)
+            Assert.Equal(["contract.awaiting_signature", "contract.finalized"], Distinct(receiver.Accepted, id).Select(r => r.Type));
+        Assert.All(receiver.Accepted, r => Assert.True(r.Verified));
+
+        var failedAttempt = (await DeliveriesAsync(scenario.Publisher, endpointId)).SelectMany(d => d["attempts"]!.AsArray()).First(a => a!["status_code"] is null);
+        Assert.StartsWith("connection failed", failedAttempt!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_delivery_that_fails_every_attempt_is_dead_and_is_delivered_when_redriven()
+    {
+        await using var cluster = await StartAsync(retries: ["00:00:00", "00:00:00.2"]);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var scenario = await ContractScenario.CreateAsync(cluster.First);
+        var endpointId = await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+        receiver.Answer = _ => 500;
+
+        var contract = await scenario.InitiateAsync();
+        await Json.ReadAsync(await scenario.PublisherSignsAsync(contract), HttpStatusCode.OK);
+        await Eventually.TrueAsync(async () => (await DeliveriesAsync(scenario.Publisher, endpointId, "dead")).Count == 2, because: "both deliveries die");
+
+        var dead = await DeliveriesAsync(scenario.Publisher, endpointId, "dead");
+        Assert.All(dead, d => Assert.Equal([500, 500], d["attempts"]!.AsArray().Select(a => a!["status_code"]!.GetValue<int>())));
+        receiver.Answer = _ => 200;
+
+        var awaiting = dead.Single(d => d["event_type"]!.GetValue<string>() == "contract.awaiting_signature");
+        var redriven = await scenario.Publisher.Http.PostAsync($"/api/v1/webhooks/deliveries/{awaiting["id"]}/redrive", null);
+        Assert.Equal(HttpStatusCode.Accepted, redriven.StatusCode);
+        await Eventually.TrueAsync(async () => (await DeliveriesAsync(scenario.Publisher, endpointId, "delivered")).Count == 1, because: "the redriven delivery arrives");
+
+        var bulk = await Json.ReadAsync(await scenario.Publisher.Http.PostAsync($"/api/v1/organizations/publisher/{scenario.Publisher.Id}/webhooks/{endpointId}/redrive", null), HttpStatusCode.Accepted);
+        Assert.Equal(1, bulk["redriven"]!.GetValue<int>());
+        await Eventually.TrueAsync(async () => (await DeliveriesAsync(scenario.Publisher, endpointId, "delivered")).Count == 2, because: "the bulk redrive arrives");
+
+        var delivered = (await DeliveriesAsync(scenario.Publisher, endpointId)).Single(d => d["id"]!.GetValue<string>() == awaiting["id"]!.GetValue<string>());
+        Assert.Equal([500, 500, 200], delivered["attempts"]!.AsArray().Select(a => a!["status_code"]!.GetValue<int>()));
+        Assert.Equal(2, receiver.Accepted.Count);
+        Assert.All(receiver.Received, r => Assert.Equal(r.Id, receiver.Received.First(x => x.Type == r.Type).Id)); // every retry carries the same webhook-id
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_answers_410_Gone_is_disabled()
+    {
+        await using var cluster = await StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var scenario = await ContractScenario.CreateAsync(cluster.First);
+        var endpointId = await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+        receiver.Answer = _ => 410;
+
+        var contract = await scenario.InitiateAsync();
+        var endpointUrl = $"/api/v1/organizations/publisher/{scenario.Publisher.Id}/webhooks/{endpointId}";
+        await Eventually.TrueAsync(async () => (await Json.ReadAsync(await scenario.Publisher.Http.GetAsync(endpointUrl), HttpStatusCode.OK))["status"]!.GetValue<string>() == "disabled",
+            because: "the endpoint is disabled");
+
+        var endpoint = await Json.ReadAsync(await scenario.Publisher.Http.GetAsync(endpointUrl), HttpStatusCode.OK);
+        Assert.Contains("410", endpoint["disabled_reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single(await DeliveriesAsync(scenario.Publisher, endpointId, "dead"));
+
+        // Nothing more is sent to a disabled endpoint; enabling it again is the organization's decision.
+        await Json.ReadAsync(await scenario.PublisherSignsAsync(contract), HttpStatusCode.OK);
+        var enabled = await Json.ReadAsync(await scenario.Publisher.Http.PutAsJsonAsync(endpointUrl, new { status = "enabled" }), HttpStatusCode.OK);
+        Assert.Equal("enabled", enabled["status"]!.GetValue<string>());
+        Assert.Single(receiver.Received);
+    }
+
+    [Fact]
+    public async Task During_a_secret_rotation_every_webhook_is_signed_with_both_secrets()
+    {
+        await using var cluster = await StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var scenario = await ContractScenario.CreateAsync(cluster.First);
+        var (endpointId, oldSecret) = await CreateEndpointAsync(scenario.Publisher, receiver.Url("/publisher"));
+        var endpointUrl = $"/api/v1/organizations/publisher/{scenario.Publisher.Id}/webhooks/{endpointId}";
+
+        var rotated = await Json.ReadAsync(await scenario.Publisher.Http.PostAsJsonAsync($"{endpointUrl}/secret/rotate", new { overlap_seconds = 3600 }), HttpStatusCode.OK);
+        var newSecret = rotated["secret"]!.GetValue<string>();
+        Assert.NotEqual(oldSecret, newSecret);
+        Assert.NotNull(rotated["endpoint"]!["previous_secret_expires_at"]);
+
+        await scenario.InitiateAsync();
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.Received.Count == 1), because: "the webhook arrives");
+        var duringOverlap = receiver.Received[0];
+        Assert.Equal(2, duringOverlap.Signatures.Split(' ').Length);
+        Assert.True(duringOverlap.VerifiesWith(oldSecret), "the old secret still verifies");
+        Assert.True(duringOverlap.VerifiesWith(newSecret), "the new secret verifies");
+
+        var withoutOverlap = await Json.ReadAsync(await scenario.Publisher.Http.PostAsJsonAsync($"{endpointUrl}/secret/rotate", new { overlap_seconds = 0 }), HttpStatusCode.OK);
+        var latest = withoutOverlap["secret"]!.GetValue<string>();
+        await scenario.InitiateAsync();
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.Received.Count == 2), because: "the second webhook arrives");
+        Assert.Single(receiver.Received[1].Signatures.Split(' '));
+        Assert.True(receiver.Received[1].VerifiesWith(latest));
+        Assert.False(receiver.Received[1].VerifiesWith(newSecret));
+    }
+
+    [Fact]
+    public async Task Redirects_are_not_followed()
+    {
+        await using var cluster = await StartAsync(retries: ["00:00:00"]);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var scenario = await ContractScenario.CreateAsync(cluster.First);
+        var endpointId = await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+        receiver.Answer = _ => 302;
+
+        await scenario.InitiateAsync();
+        await Eventually.TrueAsync(async () => (await DeliveriesAsync(scenario.Publisher, endpointId, "dead")).Count == 1, because: "the redirected delivery fails");
+        var attempt = (await DeliveriesAsync(scenario.Publisher, endpointId, "dead"))[0]["attempts"]![0]!;
+        Assert.Equal(302, attempt["status_code"]!.GetValue<int>());
+        Assert.Single(receiver.Received);
+    }
+
+    [Fact]
+    public async Task Outside_development_private_addresses_are_refused_unless_allow_listed()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using (var strict = await StartAsync(extra: new() { ["Moneta:Webhooks:AllowPrivateNetworks"] = "false" }))
+        {
+            var publisher = await TestPartner.RegisterAsync(strict.First, "publisher");
+            foreach (var url in new[] { receiver.Url("/p"), "http://localhost/p", "http://10.1.2.3/p", "http://169.254.169.254/latest/meta-data", "http://[::1]/p" })
+            {
+                var refused = await publisher.Http.PostAsJsonAsync($"/api/v1/organizations/publisher/{publisher.Id}/webhooks", new { url });
+                await Json.ProblemAsync(refused, HttpStatusCode.BadRequest, "webhook_url_not_allowed");
+            }
+        }
+
+        await using var allowListed = await StartAsync(extra: new()
+        {
+            ["Moneta:Webhooks:AllowPrivateNetworks"] = "false",
+            ["Moneta:Webhooks:AllowedHosts:0"] = "127.0.0.1",
+        });
+        var scenario = await ContractScenario.CreateAsync(allowListed.First);
+        await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+        await scenario.InitiateAsync();
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.Accepted.Count == 1), because: "the allow-listed endpoint receives");
+    }
+
+    [Fact]
+    public async Task Status_changes_of_an_organization_and_of_an_mPass_are_announced_to_the_organization_concerned()
+    {
+        await using var cluster = await StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var scenario = await ContractScenario.CreateAsync(cluster.First);
+        await RegisterEndpointAsync(scenario.Mo, receiver, "/mo", "organization.status_changed", "mpass.status_changed");
+        var admin = cluster.First.Admin;
+
+        await Json.ReadAsync(await scenario.Mo.Http.PutAsJsonAsync($"/api/v1/mpass/{scenario.MpassId}/status", new { status = "suspended" }), HttpStatusCode.OK);
+        await Json.ReadAsync(await admin.PutAsJsonAsync($"/api/v1/organizations/mo/{scenario.Mo.Id}/status", new { status = "suspended" }), HttpStatusCode.OK);
+
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.Accepted.Count == 2), because: "both changes are announced");
+        var mpass = receiver.Accepted.Single(r => r.Type == "mpass.status_changed").Body["data"]!;
+        Assert.Equal((scenario.MpassId, "active", "suspended"), (mpass["mpass_id"]!.GetValue<string>(), mpass["from"]!.GetValue<string>(), mpass["to"]!.GetValue<string>()));
+        var organization = receiver.Accepted.Single(r => r.Type == "organization.status_changed").Body["data"]!;
+        Assert.Equal((scenario.Mo.Id, "active", "suspended"), (organization["organization_id"]!.GetValue<string>(), organization["from"]!.GetValue<string>(), organization["to"]!.GetValue<string>()));
+        Assert.All(receiver.Accepted, r => Assert.True(r.Verified));
+    }
+
+    [Fact]
+    public async Task Endpoints_and_deliveries_of_another_organization_are_out_of_reach()
+    {
+        await using var cluster = await StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var scenario = await ContractScenario.CreateAsync(cluster.First);
+        var endpointId = await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+        await scenario.InitiateAsync();
+        await Eventually.TrueAsync(async () => (await DeliveriesAsync(scenario.Publisher, endpointId, "delivered")).Count == 1, because: "the webhook is delivered");
+        var deliveryId = (await DeliveriesAsync(scenario.Publisher, endpointId))[0]["id"]!.GetValue<string>();
+
+        var mo = scenario.Mo.Http;
+        await Json.ProblemAsync(await mo.GetAsync($"/api/v1/organizations/publisher/{scenario.Publisher.Id}/webhooks"), HttpStatusCode.Forbidden, "forbidden");
+        await Json.ProblemAsync(await mo.GetAsync($"/api/v1/webhooks/deliveries?endpoint_id={endpointId}"), HttpStatusCode.NotFound, "webhook_endpoint_not_found");
+        await Json.ProblemAsync(await mo.GetAsync($"/api/v1/webhooks/deliveries/{deliveryId}"), HttpStatusCode.NotFound, "webhook_delivery_not_found");
+        await Json.ProblemAsync(await mo.PostAsync($"/api/v1/webhooks/deliveries/{deliveryId}/redrive", null), HttpStatusCode.NotFound, "webhook_delivery_not_found");
+        Assert.Single(await DeliveriesAsync(cluster.First.Admin, endpointId));
+    }
+
+    [Theory]
+    [InlineData("""{"url":"ftp://example.com/hook"}""", "invalid_webhook_url")]
+    [InlineData("""{"url":"not a url"}""", "invalid_webhook_url")]
+    [InlineData("""{"url":"https://user:pw@example.com/hook"}""", "invalid_webhook_url")]
+    [InlineData("""{"url":"https://example.com/hook","event_types":["contract.signed"]}""", "unknown_event_type")]
+    [InlineData("""{"url":"https://example.com/hook","unknown":1}""", "invalid_json")]
+    [InlineData("""{"event_types":[]}""", "missing_field")]
+    public async Task Invalid_endpoints_are_refused_and_nothing_is_registered(string body, string code)
+    {
+        await using var cluster = await StartAsync();
+        var publisher = await TestPartner.RegisterAsync(cluster.First, "publisher");
+        var webhooks = $"/api/v1/organizations/publisher/{publisher.Id}/webhooks";
+
+        await Json.ProblemAsync(await publisher.Http.PostAsync(webhooks, Json.Raw(body)), HttpStatusCode.BadRequest, code);
+        Assert.Empty((await Json.ReadAsync(await publisher.Http.GetAsync(webhooks), HttpStatusCode.OK))["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task An_organization_has_a_bounded_number_of_endpoints()
+    {
+        await using var cluster = await StartAsync(extra: new() { ["Moneta:Webhooks:MaxEndpointsPerOrganization"] = "2" });
+        var publisher = await TestPartner.RegisterAsync(cluster.First, "publisher");
+        await CreateEndpointAsync(publisher, "https://example.com/a");
+        var (second, _) = await CreateEndpointAsync(publisher, "https://example.com/b");
+        var webhooks = $"/api/v1/organizations/publisher/{publisher.Id}/webhooks";
+
+        await Json.ProblemAsync(await publisher.Http.PostAsJsonAsync(webhooks, new { url = "https://example.com/c" }), HttpStatusCode.Conflict, "too_many_webhook_endpoints");
+        Assert.Equal(HttpStatusCode.NoContent, (await publisher.Http.DeleteAsync($"{webhooks}/{second}")).StatusCode);
+        await CreateEndpointAsync(publisher, "https://example.com/c");
+    }
+
+    private static Task<TestCluster> StartAsync(string[]? retries = null, Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Moneta:Runtime:MessagePollInterval"] = "00:00:00.1" };
+        var schedule = retries ?? QuickRetries;
+        for (var i = 0; i < schedule.Length; i++)
+            settings[$"Moneta:Webhooks:RetrySchedule:{i}"] = schedule[i];
+        foreach (var (key, value) in extra ?? [])
+            settings[key] = value;
+        return TestCluster.StartAsync(settings: settings);
+    }
+
+    private static async Task<string> RegisterEndpointAsync(TestPartner partner, WebhookReceiver receiver, string path, params string[] eventTypes)
+    {
+        var (endpointId, secret) = await CreateEndpointAsync(partner, receiver.Url(path), eventTypes);
+        receiver.Trust(path, secret);
+        return endpointId;
+    }
+
+    private static async Task<(string EndpointId, string Secret)> CreateEndpointAsync(TestPartner partner, string url, params string[] eventTypes)
+    {
+        var body = new JsonObject { ["url"] = url };
+        if (eventTypes.Length > 0) body["event_types"] = new JsonArray([.. eventTypes.Select(t => JsonValue.Create(t))]);
+        var created = await Json.ReadAsync(await partner.Http.PostAsJsonAsync($"/api/v1/organizations/{partner.Kind}/{partner.Id}/webhooks", body), HttpStatusCode.Created);
+        var secret = created["secret"]!.GetValue<string>();
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        return (created["endpoint"]!["id"]!.GetValue<string>(), secret);
+    }
+
+    private static Task<List<JsonNode>> DeliveriesAsync(TestPartner partner, string endpointId, string? status = null) =>
+        DeliveriesAsync(partner.Http, endpointId, status);
+
+    private static async Task<List<JsonNode>> DeliveriesAsync(HttpClient client, string endpointId, string? status = null)
+    {
+        var query = status is null ? $"endpoint_id={endpointId}" : $"endpoint_id={endpointId}&status={status}";
+        var page = await Json.ReadAsync(await client.GetAsync($"/api/v1/webhooks/deliveries?{query}"), HttpStatusCode.OK);
+        return [.. page["items"]!.AsArray().Select(d => d!)];
+    }
+
+    /// <summary>The accepted webhooks about one contract, first arrival of each webhook-id, in arrival order.</summary>
+    private static List<ReceivedWebhook> Distinct(IReadOnlyList<ReceivedWebhook> received, string contractId) =>
+        [.. received.Where(r => r.ContractId == contractId).DistinctBy(r => (r.Path, r.Id))];
+}
