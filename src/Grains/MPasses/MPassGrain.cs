@@ -1,9 +1,9 @@
 using Moneta.Errors;
 using Moneta.GrainModel;
 using Moneta.Grains.Webhooks;
-using Moneta.Webhooks;
 using Moneta.MPasses;
 using Moneta.Organizations;
+using Moneta.Webhooks;
 
 namespace Moneta.Grains.MPasses;
 

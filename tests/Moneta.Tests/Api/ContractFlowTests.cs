@@ -196,7 +196,7 @@ public sealed class ContractFlowTests(SiloFixture fixture) : IClassFixture<SiloF
     }
 
     /// <summary>A transaction-like template: amount and currency required, one more string field, mo → moneta → publisher.</summary>
-    private static string TemplateYaml(string name, int version, string extraField, string signingDeadline = "P7D") => $"""
+    internal static string TemplateYaml(string name, int version, string extraField, string signingDeadline = "P7D") => $"""
         template_name: {name}
         version: {version}
         signing_deadline: {signingDeadline}

@@ -103,8 +103,74 @@ public static class TestRuntime
             {
                 grains.Register<ICounterGrain, CounterGrain>();
                 grains.Register<IPingGrain, PingGrain>();
+                grains.Register<IJournalGrain, JournalGrain>();
             })
             .BuildServiceProvider();
         return (services.GetRequiredService<GrainRuntime>(), services);
+    }
+}
+
+public interface IJournalGrain : IGrainEventHandler, IRemindable
+{
+    /// <summary>Sends an event to <paramref name="target"/>, committed with this grain's write; throws before writing if asked to.</summary>
+    Task Send(string target, string eventId, bool failBeforeWriting = false);
+
+    Task RemindMeAt(DateTimeOffset dueAt);
+
+    /// <summary>Event ids in the order they were first received.</summary>
+    Task<IReadOnlyList<string>> Received();
+
+    Task<int> RemindersReceived();
+}
+
+public sealed record JournalState
+{
+    public IReadOnlyList<string> Received { get; init; } = [];
+    public int Reminders { get; init; }
+}
+
+/// <summary>Reads its state at the start of every call, as grains do when several silos share a store (ADR 0002).</summary>
+public sealed class JournalGrain(IPersistentState<JournalState> state) : Grain, IJournalGrain
+{
+    public async Task Send(string target, string eventId, bool failBeforeWriting = false)
+    {
+        await state.ReadStateAsync();
+        Outbox.Send<IJournalGrain>(target, new GrainEvent(eventId, "test.sent", DateTimeOffset.UtcNow, System.Text.Json.JsonSerializer.SerializeToElement(new { eventId })));
+        if (failBeforeWriting) throw new InvalidOperationException("The turn fails after asking to send.");
+        await state.WriteStateAsync();
+    }
+
+    public async Task RemindMeAt(DateTimeOffset dueAt)
+    {
+        await state.ReadStateAsync();
+        Outbox.RemindAt("wake", dueAt);
+        await state.WriteStateAsync();
+    }
+
+    public async Task HandleEvent(GrainEvent @event)
+    {
+        await state.ReadStateAsync();
+        if (state.State.Received.Contains(@event.Id)) return; // idempotent by event id
+        state.State = state.State with { Received = [.. state.State.Received, @event.Id] };
+        await state.WriteStateAsync();
+    }
+
+    public async Task ReceiveReminder(string name)
+    {
+        await state.ReadStateAsync();
+        state.State = state.State with { Reminders = state.State.Reminders + 1 };
+        await state.WriteStateAsync();
+    }
+
+    public async Task<IReadOnlyList<string>> Received()
+    {
+        await state.ReadStateAsync();
+        return state.State.Received;
+    }
+
+    public async Task<int> RemindersReceived()
+    {
+        await state.ReadStateAsync();
+        return state.State.Reminders;
     }
 }

@@ -27,7 +27,8 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
 
     public HttpClient Anonymous { get; }
 
-    public static async Task<SiloProcess> StartAsync(string dataDirectory)
+    /// <summary>Starts a silo on the data in <paramref name="dataDirectory"/>; <paramref name="settings"/> are "Key=Value" configuration.</summary>
+    public static async Task<SiloProcess> StartAsync(string dataDirectory, params string[] settings)
     {
         var port = FreePort();
         var silo = Path.Combine(AppContext.BaseDirectory, "Moneta.Silo.dll");
@@ -44,6 +45,8 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var setting in settings)
+            start.ArgumentList.Add($"--{setting}");
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

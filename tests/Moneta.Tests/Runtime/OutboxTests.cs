@@ -1,0 +1,190 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moneta.GrainModel;
+using Moneta.Runtime;
+using Moneta.Runtime.Messaging;
+using Moneta.Runtime.Storage;
+using Moneta.Tests.Support;
+
+namespace Moneta.Tests.Runtime;
+
+/// <summary>The outbox: messages committed with state, claimed under leases, a target's events in commit order.</summary>
+public sealed class OutboxTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    private readonly TempDirectory _directory = new();
+
+    public static TheoryData<string> Providers => ["memory", "sqlite"];
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_message_exists_only_if_the_write_that_carries_it_succeeds(string provider)
+    {
+        var storage = Create(provider);
+        var id = new GrainId("journal", "a");
+        var etag = await storage.WriteAsync(id, [1], [], null, [Event("b", "e1")]);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync(id, [2], [], expectedETag: null, [Event("b", "e2")]));
+        await storage.WriteAsync(id, [3], [], etag);
+
+        var claimed = await storage.ClaimDueMessagesAsync(Now, Lease, 10);
+        Assert.Equal(["e1"], claimed.Select(m => m.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_targets_events_are_handed_out_one_at_a_time_in_commit_order(string provider)
+    {
+        var storage = Create(provider);
+        await storage.WriteAsync(new GrainId("journal", "a"), [1], [], null, [Event("b", "first"), Event("c", "other")]);
+        await storage.WriteAsync(new GrainId("journal", "z"), [1], [], null, [Event("b", "second")]);
+
+        var claimed = await storage.ClaimDueMessagesAsync(Now, Lease, 10);
+        Assert.Equal(["first", "other"], claimed.Select(m => m.Name).Order());
+        Assert.Empty(await storage.ClaimDueMessagesAsync(Now, Lease, 10));
+
+        await storage.CompleteMessageAsync(claimed.Single(m => m.Name == "first"));
+        Assert.Equal(["second"], (await storage.ClaimDueMessagesAsync(Now, Lease, 10)).Select(m => m.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_failed_event_holds_back_the_later_events_of_its_target_until_it_is_delivered(string provider)
+    {
+        var storage = Create(provider);
+        await storage.WriteAsync(new GrainId("journal", "a"), [1], [], null, [Event("b", "first"), Event("b", "second")]);
+
+        var first = Assert.Single(await storage.ClaimDueMessagesAsync(Now, Lease, 10));
+        await storage.RetryMessageAsync(first, Now.AddSeconds(5));
+        Assert.Empty(await storage.ClaimDueMessagesAsync(Now.AddSeconds(1), Lease, 10));
+
+        var retried = Assert.Single(await storage.ClaimDueMessagesAsync(Now.AddSeconds(5), Lease, 10));
+        Assert.Equal(("first", 1), (retried.Name, retried.Attempts));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_message_leased_by_a_silo_that_died_is_claimed_again_when_the_lease_runs_out(string provider)
+    {
+        var storage = Create(provider);
+        await storage.WriteAsync(new GrainId("journal", "a"), [1], [], null, [Event("b", "e1")]);
+
+        var dead = Assert.Single(await storage.ClaimDueMessagesAsync(Now, Lease, 10));
+        Assert.Empty(await storage.ClaimDueMessagesAsync(Now + Lease - TimeSpan.FromSeconds(1), Lease, 10));
+        var takenOver = Assert.Single(await storage.ClaimDueMessagesAsync(Now + Lease, Lease, 10));
+
+        // The first claim is stale: completing it must not delete what the new owner holds.
+        await storage.CompleteMessageAsync(dead);
+        Assert.Single(await storage.ClaimDueMessagesAsync(Now + (3 * Lease), Lease, 10));
+        Assert.Equal(dead.Name, takenOver.Name);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task The_same_event_stored_twice_is_stored_once(string provider)
+    {
+        var storage = Create(provider);
+        await storage.WriteAsync(new GrainId("journal", "a"), [1], [], null, [Event("b", "e1")]);
+        await storage.WriteAsync(new GrainId("journal", "a2"), [1], [], null, [Event("b", "e1")]);
+
+        Assert.Single(await storage.ClaimDueMessagesAsync(Now, Lease, 10));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_reminder_set_again_while_it_fires_is_kept_and_a_cancelled_one_is_gone(string provider)
+    {
+        var storage = Create(provider);
+        var id = new GrainId("journal", "a");
+        var etag = await storage.WriteAsync(id, [1], [], null, [Reminder(id, "wake", Now)]);
+        Assert.Empty(await storage.ClaimDueMessagesAsync(Now.AddSeconds(-1), Lease, 10));
+
+        var firing = Assert.Single(await storage.ClaimDueMessagesAsync(Now, Lease, 10));
+        etag = await storage.WriteAsync(id, [2], [], etag, [Reminder(id, "wake", Now.AddMinutes(1))]);
+        await storage.CompleteMessageAsync(firing);
+        Assert.Empty(await storage.ClaimDueMessagesAsync(Now.AddSeconds(59), Lease, 10));
+        Assert.Equal("wake", Assert.Single(await storage.ClaimDueMessagesAsync(Now.AddMinutes(1), Lease, 10)).Name);
+
+        await storage.WriteAsync(id, [3], [], etag, [new OutboxMessage(id, "wake", OutboxMessageKind.ReminderCancellation, null, Now)]);
+        Assert.Empty(await storage.ClaimDueMessagesAsync(Now.AddDays(1), Lease, 10));
+    }
+
+    [Fact]
+    public async Task A_turn_that_fails_after_asking_to_send_sends_nothing()
+    {
+        var storage = new InMemoryGrainStorage();
+        var (runtime, services) = TestRuntime.Create(storage);
+        await using var _ = services;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => runtime.GetGrain<IJournalGrain>("a").Send("b", "lost", failBeforeWriting: true));
+        await runtime.GetGrain<IJournalGrain>("a").Send("b", "kept");
+
+        Assert.Equal(["kept"], (await storage.ClaimDueMessagesAsync(DateTimeOffset.UtcNow, Lease, 10)).Select(m => m.Name));
+    }
+
+    [Fact]
+    public async Task Two_silos_relaying_from_one_store_deliver_every_event_once_in_order()
+    {
+        var path = Path.Combine(_directory.Path, "relay.db");
+        var (sender, senderServices) = await StartSiloAsync(path);
+        var (_, otherServices) = await StartSiloAsync(path);
+        await using var __ = senderServices;
+        await using var ___ = otherServices;
+
+        var sent = Enumerable.Range(0, 40).Select(i => $"event-{i:D2}").ToList();
+        foreach (var eventId in sent)
+            await sender.GetGrain<IJournalGrain>("producer").Send("consumer", eventId);
+
+        await Eventually.TrueAsync(async () => (await sender.GetGrain<IJournalGrain>("consumer").Received()).Count == sent.Count, because: "every event arrives");
+        Assert.Equal(sent, await sender.GetGrain<IJournalGrain>("consumer").Received());
+        await using var observer = Open(path);
+        await Eventually.TrueAsync(async () => (await observer.ClaimDueMessagesAsync(DateTimeOffset.UtcNow.AddHours(1), Lease, 10)).Count == 0,
+            because: "delivered messages leave the outbox");
+    }
+
+    [Fact]
+    public async Task A_reminder_survives_a_restart_and_fires_once()
+    {
+        var path = Path.Combine(_directory.Path, "reminders.db");
+        await using (var stoppedStorage = Open(path))
+        {
+            var (stopped, stoppedServices) = TestRuntime.Create(stoppedStorage);
+            await stopped.GetGrain<IJournalGrain>("sleeper").RemindMeAt(DateTimeOffset.UtcNow.AddMilliseconds(300));
+            await stoppedServices.DisposeAsync();
+        }
+
+        var (restarted, services) = await StartSiloAsync(path);
+        await using var _ = services;
+        await Eventually.TrueAsync(async () => await restarted.GetGrain<IJournalGrain>("sleeper").RemindersReceived() == 1, because: "the reminder fires after the restart");
+        await using var observer = Open(path);
+        await Eventually.TrueAsync(async () => (await observer.ClaimDueMessagesAsync(DateTimeOffset.UtcNow.AddHours(1), Lease, 10)).Count == 0,
+            because: "a fired reminder is gone");
+        Assert.Equal(1, await restarted.GetGrain<IJournalGrain>("sleeper").RemindersReceived());
+    }
+
+    public void Dispose() => _directory.Dispose();
+
+    private static async Task<(GrainRuntime Runtime, ServiceProvider Services)> StartSiloAsync(string path)
+    {
+        var (runtime, services) = TestRuntime.Create(Open(path), o => o.MessagePollInterval = TimeSpan.FromMilliseconds(50));
+        foreach (var hosted in services.GetServices<IHostedService>())
+            await hosted.StartAsync(CancellationToken.None);
+        return (runtime, services);
+    }
+
+    private static SqliteGrainStorage Open(string path) =>
+        new(new SqliteStorageOptions { Path = path }, NullLogger<SqliteGrainStorage>.Instance);
+
+    private IGrainStorage Create(string provider) => provider == "memory"
+        ? new InMemoryGrainStorage()
+        : Open(Path.Combine(_directory.Path, $"{Guid.NewGuid():N}.db"));
+
+    private static OutboxMessage Event(string target, string eventId) =>
+        new(new GrainId("journal", target), eventId, OutboxMessageKind.Event, [123, 125], Now);
+
+    private static OutboxMessage Reminder(GrainId owner, string name, DateTimeOffset dueAt) =>
+        new(owner, name, OutboxMessageKind.Reminder, null, dueAt);
+}

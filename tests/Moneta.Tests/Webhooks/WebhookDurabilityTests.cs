@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Moneta.Tests.Api;
+using Moneta.Tests.Support;
+
+namespace Moneta.Tests.Webhooks;
+
+/// <summary>Webhooks across crashes: silo processes killed with SIGKILL and started again on the same data.</summary>
+public sealed class WebhookDurabilityTests
+{
+    /// <summary>Quick retries, a short lease (so a dead silo's claims pass on within seconds) and a fast poll.</summary>
+    private static readonly string[] Settings =
+    [
+        "Moneta:Runtime:MessageLease=00:00:02",
+        "Moneta:Runtime:MessagePollInterval=00:00:00.1",
+        "Moneta:Webhooks:RetrySchedule:0=00:00:00",
+        "Moneta:Webhooks:RetrySchedule:1=00:00:00.2",
+        "Moneta:Webhooks:RetrySchedule:2=00:00:00.5",
+        "Moneta:Webhooks:RetrySchedule:3=00:00:01",
+        "Moneta:Webhooks:RetrySchedule:4=00:00:01",
+        "Moneta:Webhooks:RetrySchedule:5=00:00:01",
+        "Moneta:Webhooks:RetrySchedule:6=00:00:01",
+        "Moneta:Webhooks:RetrySchedule:7=00:00:01",
+    ];
+
+    [Fact]
+    public async Task Webhooks_of_steps_stored_before_a_kill_are_delivered_after_the_restart()
+    {
+        using var directory = new TempDirectory();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        ContractScenario scenario;
+        var finalized = new List<string>();
+        await using (var silo = await SiloProcess.StartAsync(directory.Path, Settings))
+        {
+            scenario = await ContractScenario.CreateAsync(silo);
+            await RegisterEndpointAsync(scenario.Mo, receiver, "/mo");
+            await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+            await receiver.StopAsync(); // nothing can be delivered before the kill
+
+            for (var i = 0; i < 5; i++)
+            {
+                var contract = await scenario.InitiateAsync();
+                await Json.ReadAsync(await scenario.PublisherSignsAsync(contract), HttpStatusCode.OK);
+                finalized.Add(contract["contract_id"]!.GetValue<string>());
+            }
+
+            await silo.KillAsync();
+        }
+
+        await receiver.StartAgainAsync();
+        await using var restarted = await SiloProcess.StartAsync(directory.Path, Settings);
+        await Eventually.TrueAsync(() => Task.FromResult(finalized.All(id => Types(receiver, "/publisher", id).Count == 2 && Types(receiver, "/mo", id).Count == 1)),
+            TimeSpan.FromSeconds(60), "every webhook arrives after the restart");
+
+        foreach (var id in finalized)
+            Assert.Equal(["contract.awaiting_signature", "contract.finalized"], Types(receiver, "/publisher", id));
+        AssertVerifiedAndRepeatsKeepTheirId(receiver);
+    }
+
+    [Fact]
+    public async Task No_webhook_of_an_acknowledged_step_is_lost_when_the_silo_is_killed_under_load()
+    {
+        using var directory = new TempDirectory();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var finalized = new ConcurrentBag<string>();
+        await using (var silo = await SiloProcess.StartAsync(directory.Path, Settings))
+        {
+            var scenario = await ContractScenario.CreateAsync(silo);
+            await RegisterEndpointAsync(scenario.Mo, receiver, "/mo");
+            await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+            using var stop = new CancellationTokenSource();
+            var writers = Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+            {
+                try
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        var created = await scenario.Mo.Http.PostAsJsonAsync("/api/v1/contracts", scenario.Initiation());
+                        if (created.StatusCode != HttpStatusCode.Created) continue;
+                        var contract = await Json.ReadAsync(created, HttpStatusCode.Created);
+                        if ((await scenario.PublisherSignsAsync(contract)).StatusCode == HttpStatusCode.OK)
+                            finalized.Add(contract["contract_id"]!.GetValue<string>());
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    // the silo is gone
+                }
+            })).ToList();
+
+            await Eventually.TrueAsync(() => Task.FromResult(finalized.Count >= 30), TimeSpan.FromSeconds(60), "contracts are finalized under load");
+            await silo.KillAsync(); // with steps, outbox messages and webhooks in flight
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+
+        await using var restarted = await SiloProcess.StartAsync(directory.Path, Settings);
+        await Eventually.TrueAsync(() => Task.FromResult(finalized.All(id => Types(receiver, "/mo", id).Contains("contract.finalized") && Types(receiver, "/publisher", id).Contains("contract.finalized"))),
+            TimeSpan.FromSeconds(60), "every acknowledged finalization is announced to both parties");
+        AssertVerifiedAndRepeatsKeepTheirId(receiver);
+    }
+
+    [Fact]
+    public async Task A_contract_whose_deadline_passes_while_no_silo_runs_expires_when_one_starts()
+    {
+        using var directory = new TempDirectory();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        ContractScenario scenario;
+        JsonNode contract;
+        await using (var silo = await SiloProcess.StartAsync(directory.Path, Settings))
+        {
+            scenario = await ContractScenario.CreateAsync(silo);
+            await RegisterEndpointAsync(scenario.Mo, receiver, "/mo");
+            await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+            var template = ContractFlowTests.TemplateYaml("three-second-deadline", 1, "description", signingDeadline: "PT3S");
+            await Json.ReadAsync(await silo.Admin.PostAsJsonAsync("/api/v1/templates/three-second-deadline/versions", new { yaml = template }), HttpStatusCode.Created);
+
+            contract = await scenario.InitiateAsync(scenario.Initiation(templateId: "three-second-deadline"));
+            await Eventually.TrueAsync(() => Task.FromResult(receiver.Accepted.Count == 1), because: "the publisher hears it must sign");
+            await silo.KillAsync();
+        }
+
+        var deadline = DateTimeOffset.Parse(contract["expires_at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        await Eventually.TrueAsync(() => Task.FromResult(DateTimeOffset.UtcNow > deadline.AddSeconds(1)), because: "the deadline passes with no silo running");
+        Assert.Single(receiver.Received);
+
+        await using var restarted = await SiloProcess.StartAsync(directory.Path, Settings);
+        var contractId = contract["contract_id"]!.GetValue<string>();
+        await Eventually.TrueAsync(() => Task.FromResult(Types(receiver, "/mo", contractId).Contains("contract.expired") && Types(receiver, "/publisher", contractId).Contains("contract.expired")),
+            TimeSpan.FromSeconds(30), "both parties hear that the contract expired");
+
+        var expired = receiver.Accepted.First(r => r.Type == "contract.expired").Body;
+        Assert.Equal("expired", expired["data"]!["contract"]!["status"]!.GetValue<string>());
+        var stored = await Json.ReadAsync(await restarted.Admin.GetAsync($"/api/v1/contracts/{contractId}"), HttpStatusCode.OK);
+        Assert.Equal("expired", stored["status"]!.GetValue<string>());
+        AssertVerifiedAndRepeatsKeepTheirId(receiver);
+    }
+
+    private static async Task RegisterEndpointAsync(TestPartner partner, WebhookReceiver receiver, string path)
+    {
+        var created = await Json.ReadAsync(await partner.Http.PostAsJsonAsync($"/api/v1/organizations/{partner.Kind}/{partner.Id}/webhooks", new { url = receiver.Url(path) }), HttpStatusCode.Created);
+        receiver.Trust(path, created["secret"]!.GetValue<string>());
+    }
+
+    /// <summary>The distinct event types a path received about a contract, in first-arrival order.</summary>
+    private static List<string> Types(WebhookReceiver receiver, string path, string contractId) =>
+        [.. receiver.Accepted.Where(r => r.Path == path && r.ContractId == contractId).DistinctBy(r => r.Id).Select(r => r.Type)];
+
+    /// <summary>Every request verifies, and a webhook sent twice (at least once delivery) carries the same webhook-id and body.</summary>
+    private static void AssertVerifiedAndRepeatsKeepTheirId(WebhookReceiver receiver)
+    {
+        Assert.All(receiver.Received, r => Assert.True(r.Verified, $"{r.Type} to {r.Path} verifies"));
+        foreach (var repeats in receiver.Received.GroupBy(r => (r.Path, r.Id)))
+            Assert.Single(repeats.Select(r => Convert.ToBase64String(r.RawBody)).Distinct());
+        var perEvent = receiver.Received.GroupBy(r => (r.Path, r.Type, r.ContractId)).Select(g => g.Select(r => r.Id).Distinct().Count());
+        Assert.All(perEvent, ids => Assert.Equal(1, ids));
+    }
+}
