@@ -9,6 +9,8 @@
 
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { createServer } from 'node:http';
+import { Webhook } from 'standardwebhooks';
 import canonicalize from 'canonicalize';
 import {
   CompactSign,
@@ -326,7 +328,35 @@ await check('token: an assertion for another audience is refused (invalid_client
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// 4. The contract flow: MO initiates, Moneta countersigns, publisher completes
+// 4. Webhooks: each partner runs a receiver on loopback and registers it; deliveries are checked at the end
+
+const received = [];
+const receiver = createServer((request, response) => {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', () => {
+    received.push({ path: request.url, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+    response.writeHead(204).end();
+  });
+});
+await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+const receiverUrl = `http://127.0.0.1:${receiver.address().port}`;
+
+for (const partner of [mo, publisher]) {
+  await step(`webhooks: ${partner.label} registers an endpoint and gets its whsec_ secret once`, async () => {
+    const kind = partner === mo ? 'mo' : 'publisher';
+    const body = await expect(201, 'POST', `/api/v1/organizations/${kind}/${partner.id}/webhooks`, {
+      token: partner.token, json: { url: `${receiverUrl}/${partner.label}` },
+    });
+    assert(body.secret.startsWith('whsec_'), 'no whsec_ secret');
+    partner.webhookSecret = body.secret;
+    const listed = await expect(200, 'GET', `/api/v1/organizations/${kind}/${partner.id}/webhooks`, { token: partner.token });
+    assert(listed.items.length === 1 && !JSON.stringify(listed).includes(body.secret), 'the secret is listed');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 5. The contract flow: MO initiates, Moneta countersigns, publisher completes
 
 const terms = {
   contract_id: newContractId(),
@@ -557,4 +587,59 @@ await check('void: the initiating MO voids a pending contract; the publisher can
   }), 409, 'contract_closed');
 });
 
+// ---------------------------------------------------------------------------------------------------------------
+// 6. The webhooks of everything above, verified with the official Standard Webhooks library
+
+const webhooksOf = (partner) => received.filter((r) => r.path === `/${partner.label}`);
+const typesFor = (partner, contractId) => [...new Map(webhooksOf(partner)
+  .map((r) => JSON.parse(r.body))
+  .filter((event) => event.data.contract?.contract_id === contractId)
+  .map((event) => [event.id, event.type])).values()];
+
+await check('webhooks: the publisher hears awaiting_signature then finalized; the MO hears finalized', async () => {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && (typesFor(publisher, terms.contract_id).length < 2 || typesFor(mo, terms.contract_id).length < 1)) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const publisherTypes = typesFor(publisher, terms.contract_id);
+  assert(JSON.stringify(publisherTypes) === JSON.stringify(['contract.awaiting_signature', 'contract.finalized']), `publisher got ${publisherTypes}`);
+  assert(JSON.stringify(typesFor(mo, terms.contract_id)) === JSON.stringify(['contract.finalized']), `mo got ${typesFor(mo, terms.contract_id)}`);
+});
+
+await check('webhooks: the MO also hears of the rejected and the voided contract', async () => {
+  const deadline = Date.now() + 20_000;
+  const types = () => webhooksOf(mo).map((r) => JSON.parse(r.body).type);
+  while (Date.now() < deadline && !(types().includes('contract.rejected') && types().includes('contract.voided'))) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert(types().includes('contract.rejected') && types().includes('contract.voided'), `mo got ${types()}`);
+});
+
+await check('webhooks: every delivery verifies with standardwebhooks (the official library), and body.id is webhook-id', async () => {
+  assert(received.length > 0, 'nothing received');
+  for (const partner of [mo, publisher]) {
+    const verifier = new Webhook(partner.webhookSecret);
+    for (const request of webhooksOf(partner)) {
+      const event = verifier.verify(request.body, request.headers);
+      assert(event.id === request.headers['webhook-id'], 'body id differs from webhook-id');
+      assert(typeof event.timestamp === 'string' && event.data, 'body lacks timestamp or data');
+    }
+  }
+});
+
+await check('webhooks: a tampered body or another partner\'s secret does not verify', async () => {
+  const request = webhooksOf(publisher)[0];
+  const refuses = (secret, body) => {
+    try {
+      new Webhook(secret).verify(body, request.headers);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  assert(refuses(publisher.webhookSecret, request.body.replace('"contract', '"kontract')), 'a tampered body verified');
+  assert(refuses(mo.webhookSecret, request.body), 'the MO secret verified a publisher webhook');
+});
+
+receiver.close();
 finish();
