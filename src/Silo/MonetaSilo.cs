@@ -50,6 +50,7 @@ public static class MonetaSilo
         services.AddSingleton(WebhookSettings(config, development));
         services.AddSingleton<OutboundAddressPolicy>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookMetrics>();
         AddStorage(services, config, storagePath);
         services.AddGrainRuntime(options => config.GetSection("Runtime").Bind(options), grains =>
         {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// An independent Moneta partner, written from docs/protocol.md only, with public libraries:
-// `jose` for JWK, JWT and JWS, `canonicalize` for RFC 8785. Nothing here comes from Moneta's code.
+// An independent Moneta partner, written from docs/protocol.md and docs/webhooks.md only, with public libraries:
+// `jose` for JWK, JWT and JWS, `canonicalize` for RFC 8785, `standardwebhooks` (the official Standard Webhooks
+// library) to verify webhooks. Nothing here comes from Moneta's code.
 //
 // Usage: node partner.mjs --url http://127.0.0.1:5080 --admin-token <token>
 //

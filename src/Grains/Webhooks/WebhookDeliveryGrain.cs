@@ -12,6 +12,7 @@ public sealed class WebhookDeliveryGrain(
     IPersistentState<WebhookDeliveryState> state,
     WebhookSender sender,
     WebhookOptions options,
+    WebhookMetrics metrics,
     TimeProvider clock) : Grain, IWebhookDeliveryGrain
 {
     private WebhookDeliveryState Delivery => state.State;
@@ -52,6 +53,7 @@ public sealed class WebhookDeliveryGrain(
             _ => RetryLater(attempted),
         };
         await CommitAsync(next);
+        metrics.Attempted(Delivery.Event.Type, result.Outcome.ToString(), sent.StatusCode, sent.Elapsed);
         return result;
     }
 

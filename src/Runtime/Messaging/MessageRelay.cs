@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Moneta.Runtime.Storage;
@@ -18,10 +20,23 @@ public sealed class MessageRelay(
     TimeProvider clock,
     ILogger<MessageRelay> logger) : BackgroundService
 {
+    public const string MeterName = "Moneta.Outbox";
+
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
+
+    private readonly Meter _meter = new(MeterName);
+    private int _inFlight;
+
+    public override void Dispose()
+    {
+        _meter.Dispose();
+        base.Dispose();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
+        var outcomes = _meter.CreateCounter<long>("moneta.outbox.messages", description: "Outbox messages handed to their target, by kind and outcome");
+        _meter.CreateObservableGauge("moneta.outbox.in_flight", () => Volatile.Read(ref _inFlight), description: "Messages this relay is delivering now");
         using var slots = new SemaphoreSlim(options.MaxMessagesInFlight, options.MaxMessagesInFlight);
         var inFlight = new HashSet<Task>();
         try
@@ -36,7 +51,7 @@ public sealed class MessageRelay(
                 foreach (var message in claimed)
                 {
                     await slots.WaitAsync(stopping);
-                    var delivery = DeliverAsync(message, slots);
+                    var delivery = DeliverAsync(message, slots, outcomes);
                     lock (inFlight) inFlight.Add(delivery);
                     _ = delivery.ContinueWith(done => { lock (inFlight) inFlight.Remove(done); }, TaskScheduler.Default);
                 }
@@ -68,15 +83,18 @@ public sealed class MessageRelay(
         }
     }
 
-    private async Task DeliverAsync(ClaimedMessage message, SemaphoreSlim slots)
+    private async Task DeliverAsync(ClaimedMessage message, SemaphoreSlim slots, Counter<long> outcomes)
     {
+        Interlocked.Increment(ref _inFlight);
         try
         {
             await runtime.DeliverAsync(message);
             await storage.CompleteMessageAsync(message);
+            outcomes.Add(1, new TagList { { "kind", message.Kind.ToString() }, { "target_type", message.Target.Type }, { "outcome", "delivered" } });
         }
         catch (Exception e)
         {
+            outcomes.Add(1, new TagList { { "kind", message.Kind.ToString() }, { "target_type", message.Target.Type }, { "outcome", "retried" } });
             var delay = RetryDelay(message.Attempts);
             logger.LogWarning(e, "Delivering {Kind} {Name} to {Target} failed (attempt {Attempt}); trying again in {Delay}",
                 message.Kind, message.Name, message.Target, message.Attempts + 1, delay);
@@ -84,6 +102,7 @@ public sealed class MessageRelay(
         }
         finally
         {
+            Interlocked.Decrement(ref _inFlight);
             slots.Release();
         }
     }
