@@ -7,7 +7,8 @@
 #
 # Environment: PORT (5080), DURATION (30), CONCURRENCY (32), WARMUP (5), DATA (/tmp/bench-data),
 # ADMIN_TOKEN (random if unset), SILO_ARGS (more silo arguments, e.g. --Logging:LogLevel:Default=Warning),
-# NO_BUILD=1 (run the silo and load generator as last built, e.g. to compare runs on the same binaries).
+# NO_BUILD=1 (run the silo and load generator as last built, e.g. to compare runs on the same binaries),
+# LOAD_ARGS (more load generator arguments, e.g. --webhooks to register both parties' webhooks with it).
 # Output files go to $DATA: silo.log, load.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,7 +69,7 @@ started=$(date +%s.%N)
 
 status=0
 dotnet bench/LoadGenerator/bin/Release/net10.0/Moneta.LoadGenerator.dll --url "$URL" --admin-token "$ADMIN_TOKEN" \
-  --duration "$DURATION" --concurrency "$CONCURRENCY" --warmup "$WARMUP" --json "$DATA/load.json" || status=$?
+  --duration "$DURATION" --concurrency "$CONCURRENCY" --warmup "$WARMUP" --json "$DATA/load.json" ${LOAD_ARGS:-} || status=$?
 
 cpu_after=$(ticks)
 machine_after=$(machine)

@@ -10,7 +10,8 @@ internal sealed record LoadOptions(
     int Concurrency,
     TimeSpan Warmup,
     string? Issuer,
-    string? JsonPath)
+    string? JsonPath,
+    bool Webhooks)
 {
     public const string Usage = """
         Drives a running Moneta with complete contracts (MO initiates, Moneta countersigns, publisher signs).
@@ -24,6 +25,7 @@ internal sealed record LoadOptions(
           --concurrency N      contracts in flight at once, and the connection limit (default 32)
           --issuer URL         the aud of client assertions (default: issuer from /.well-known/openid-configuration)
           --json PATH          also write the summary as JSON to PATH
+          --webhooks           both parties register a webhook endpoint here; reports how soon webhooks arrive
         """;
 
     /// <exception cref="ArgumentException">The arguments are wrong; the message says which.</exception>
@@ -33,6 +35,12 @@ internal sealed record LoadOptions(
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
+            if (arg == "--webhooks")
+            {
+                values["webhooks"] = "true";
+                continue;
+            }
+
             if (!arg.StartsWith("--", StringComparison.Ordinal))
                 throw new ArgumentException($"Unexpected argument '{arg}'.");
             string name, value;
@@ -73,7 +81,8 @@ internal sealed record LoadOptions(
             Number(values, "concurrency", 32, 1, 1024),
             TimeSpan.FromSeconds(Number(values, "warmup", 5, 0, 600)),
             values.GetValueOrDefault("issuer"),
-            values.GetValueOrDefault("json"));
+            values.GetValueOrDefault("json"),
+            values.ContainsKey("webhooks"));
     }
 
     private static int Number(Dictionary<string, string> values, string name, int fallback, int min, int max)

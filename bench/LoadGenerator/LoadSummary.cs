@@ -40,6 +40,9 @@ internal sealed record LoadSummary(
     IReadOnlyDictionary<string, string> ErrorSamples,
     JsonElement? ServerGrainMetrics)
 {
+    /// <summary>With --webhooks: what arrived, how late after its event, and how long the backlog took to drain.</summary>
+    public WebhookSummary? Webhooks { get; init; }
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -104,6 +107,14 @@ internal sealed record LoadSummary(
         foreach (var op in Operations)
             text.AppendLine(c, $"  {op.Operation,-13} {op.Count,8} {op.Mean,8:0.00} {op.P50,8:0.00} {op.P95,8:0.00} {op.P99,8:0.00} {op.Max,8:0.00}");
 
+        if (Webhooks is { } webhooks)
+        {
+            text.AppendLine();
+            text.AppendLine(c, $"  webhooks         {webhooks.Distinct} distinct of {webhooks.Expected} expected ({webhooks.Received} requests), drained {webhooks.DrainSeconds:0.0} s after the load");
+            var lag = webhooks.Lag;
+            text.AppendLine(c, $"  {"webhook lag",-13} {lag.Count,8} {lag.Mean,8:0.00} {lag.P50,8:0.00} {lag.P95,8:0.00} {lag.P99,8:0.00} {lag.Max,8:0.00}   (ms from event to arrival, measured window)");
+        }
+
         if (Errors.Count > 0)
         {
             text.AppendLine();
@@ -120,3 +131,6 @@ internal sealed record LoadSummary(
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 }
+
+/// <summary>Webhooks during a --webhooks run: three per finalized contract (awaiting_signature to the publisher, finalized to both).</summary>
+internal sealed record WebhookSummary(long Expected, long Received, long Distinct, double DrainSeconds, OperationSummary Lag);

@@ -67,6 +67,9 @@ internal sealed class MonetaClient(HttpClient http, string adminToken)
         return new Party(kind, id, key);
     }
 
+    public Task RegisterWebhookAsync(Party party, Uri url, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"api/v1/organizations/{party.Kind}/{party.Id}/webhooks", new JsonObject { ["url"] = url.ToString() }, adminToken, HttpStatusCode.Created, cancellationToken);
+
     public async Task<string> IssueMPassAsync(string moId, CancellationToken cancellationToken)
     {
         var mpass = await SendAsync(HttpMethod.Post, "api/v1/mpass", new JsonObject { ["mo_id"] = moId, ["tier"] = "standard" }, adminToken, HttpStatusCode.Created, cancellationToken);

@@ -45,6 +45,7 @@ Console.CancelKeyPress += (_, e) =>
 
 RunContext context;
 string issuer;
+await using var webhooks = options.Webhooks ? await WebhookSink.StartAsync() : null;
 try
 {
     using var setupTimeout = CancellationTokenSource.CreateLinkedTokenSource(hardStop.Token);
@@ -55,6 +56,12 @@ try
     var mo = await client.CreateActivePartyAsync("mo", $"Load generator MO {runId}", $"LG-{runId}", ct);
     var publisher = await client.CreateActivePartyAsync("publisher", $"Load generator publisher {runId}", null, ct);
     var mpassId = await client.IssueMPassAsync(mo.Id, ct);
+    if (webhooks is not null)
+    {
+        await client.RegisterWebhookAsync(mo, new Uri(webhooks.Url, "mo"), ct);
+        await client.RegisterWebhookAsync(publisher, new Uri(webhooks.Url, "publisher"), ct);
+    }
+
     context = new RunContext(mo, publisher, mpassId, runId);
     context.SetTokens(await client.GetAccessTokenAsync(mo, issuer, ct), await client.GetAccessTokenAsync(publisher, issuer, ct));
     Console.WriteLine($"setup: run {runId}, issuer {issuer}, mo {mo.Id}, publisher {publisher.Id}, mpass {mpassId}");
@@ -91,6 +98,14 @@ using (context.Publisher)
 
     var serverMetrics = await client.TryGetGrainMetricsAsync(CancellationToken.None);
     var summary = LoadSummary.From(options, records, measureFrom, cpuAtEnd - await cpuAtMeasureStart, serverMetrics);
+    if (webhooks is not null)
+    {
+        var expected = 3 * run.Contracts;
+        var drained = await webhooks.DrainAsync(expected, CancellationToken.None);
+        var lag = OperationSummary.Of("webhook lag", webhooks.LagsBetween(measureFrom, stopAt));
+        summary = summary with { Webhooks = new WebhookSummary(expected, webhooks.Received, webhooks.Distinct, drained.TotalSeconds, lag) };
+    }
+
     Console.WriteLine();
     Console.Write(summary.ToText());
     if (options.JsonPath is { } path)

@@ -23,8 +23,16 @@ public sealed class WebhookDispatcherGrain(IPersistentState<WebhookDispatcherSta
     public async Task HandleEvent(GrainEvent @event)
     {
         await state.ReadStateAsync();
-        if (!Dispatch.HasSeen(@event.Id))
-            state.State = await TakeInAsync(@event);
+        if (Dispatch.HasSeen(@event.Id))
+        {
+            await SendDueAsync();
+            return;
+        }
+
+        var targets = (await Endpoints.Targets()).Where(t => t.Wants(@event.Type)).ToList();
+        if (targets.Count == 0 && !state.RecordExists) return; // nobody listens: nothing to send, nothing to store
+
+        state.State = await TakeInAsync(@event, targets);
         await SendDueAsync();
     }
 
@@ -44,10 +52,10 @@ public sealed class WebhookDispatcherGrain(IPersistentState<WebhookDispatcherSta
     }
 
     /// <summary>A delivery for every endpoint that wants the event, queued behind the subject's earlier events.</summary>
-    private async Task<WebhookDispatcherState> TakeInAsync(GrainEvent @event)
+    private async Task<WebhookDispatcherState> TakeInAsync(GrainEvent @event, IReadOnlyList<WebhookTarget> targets)
     {
         var next = Dispatch.Seen(@event.Id);
-        foreach (var target in (await Endpoints.Targets()).Where(t => t.Wants(@event.Type)))
+        foreach (var target in targets)
         {
             var deliveryId = WebhookSubjects.DeliveryId(target.EndpointId, @event.Id);
             await Delivery(deliveryId).Create(OrganizationId, GrainKey, @event);

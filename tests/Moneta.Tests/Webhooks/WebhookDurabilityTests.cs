@@ -10,19 +10,15 @@ namespace Moneta.Tests.Webhooks;
 /// <summary>Webhooks across crashes: silo processes killed with SIGKILL and started again on the same data.</summary>
 public sealed class WebhookDurabilityTests
 {
-    /// <summary>Quick retries, a short lease (so a dead silo's claims pass on within seconds) and a fast poll.</summary>
+    /// <summary>
+    /// Quick retries (an immediate attempt, then twenty more a second apart, so nothing dies while a test holds its
+    /// receiver down), a short lease (so a dead silo's claims pass on within seconds) and a fast poll.
+    /// </summary>
     private static readonly string[] Settings =
     [
         "Moneta:Runtime:MessageLease=00:00:02",
         "Moneta:Runtime:MessagePollInterval=00:00:00.1",
-        "Moneta:Webhooks:RetrySchedule:0=00:00:00",
-        "Moneta:Webhooks:RetrySchedule:1=00:00:00.2",
-        "Moneta:Webhooks:RetrySchedule:2=00:00:00.5",
-        "Moneta:Webhooks:RetrySchedule:3=00:00:01",
-        "Moneta:Webhooks:RetrySchedule:4=00:00:01",
-        "Moneta:Webhooks:RetrySchedule:5=00:00:01",
-        "Moneta:Webhooks:RetrySchedule:6=00:00:01",
-        "Moneta:Webhooks:RetrySchedule:7=00:00:01",
+        .. Enumerable.Range(0, 21).Select(i => $"Moneta:Webhooks:RetrySchedule:{i}=00:00:0{(i == 0 ? 0 : 1)}"),
     ];
 
     [Fact]
@@ -100,6 +96,40 @@ public sealed class WebhookDurabilityTests
         await Eventually.TrueAsync(() => Task.FromResult(finalized.All(id => Types(receiver, "/mo", id).Contains("contract.finalized") && Types(receiver, "/publisher", id).Contains("contract.finalized"))),
             TimeSpan.FromSeconds(60), "every acknowledged finalization is announced to both parties");
         AssertVerifiedAndRepeatsKeepTheirId(receiver);
+    }
+
+    [Fact]
+    public async Task When_one_of_two_silos_dies_the_other_delivers_what_the_dead_one_had_claimed()
+    {
+        using var directory = new TempDirectory();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var survivor = await SiloProcess.StartAsync(directory.Path, Settings);
+        var finalized = new List<string>();
+        await using (var doomed = await SiloProcess.StartAsync(directory.Path, Settings))
+        {
+            var scenario = await ContractScenario.CreateAsync(doomed);
+            await RegisterEndpointAsync(scenario.Mo, receiver, "/mo");
+            await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+            receiver.Answer = _ => 503; // both silos claim and retry; nothing is delivered yet
+
+            for (var i = 0; i < 5; i++)
+            {
+                var contract = await scenario.InitiateAsync();
+                await Json.ReadAsync(await scenario.PublisherSignsAsync(contract), HttpStatusCode.OK);
+                finalized.Add(contract["contract_id"]!.GetValue<string>());
+            }
+
+            await Eventually.TrueAsync(() => Task.FromResult(receiver.Received.Count >= 10), because: "the webhooks are being retried");
+            await doomed.KillAsync();
+        }
+
+        receiver.Answer = _ => 200;
+        await Eventually.TrueAsync(() => Task.FromResult(finalized.All(id => Types(receiver, "/publisher", id).Count == 2 && Types(receiver, "/mo", id).Count == 1)),
+            TimeSpan.FromSeconds(60), "the surviving silo delivers every webhook");
+        foreach (var id in finalized)
+            Assert.Equal(["contract.awaiting_signature", "contract.finalized"], Types(receiver, "/publisher", id));
+        AssertVerifiedAndRepeatsKeepTheirId(receiver);
+        Assert.Equal(HttpStatusCode.OK, (await survivor.Anonymous.GetAsync("/health")).StatusCode);
     }
 
     [Fact]
