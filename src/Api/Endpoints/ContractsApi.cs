@@ -9,9 +9,6 @@ namespace Moneta.Api.Endpoints;
 /// </summary>
 public static class ContractsApi
 {
-    private const int DefaultPageSize = 50;
-    private const int MaxPageSize = 200;
-
     public static IEndpointRouteBuilder MapContractsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/contracts").WithTags("Contracts").RequireAuthorization();
@@ -90,19 +87,7 @@ public static class ContractsApi
         var (indexName, key) = (filters[0].Item1, Require.Id(filters[0].Item2, filters[0].Item1));
         if (!caller.IsAdmin && indexName is "mo_id" or "publisher_id" && key != caller.OrganizationId)
             throw DomainException.Forbidden(ErrorCodes.Forbidden, $"You may list contracts by your own {indexName} only.");
-        var pageSize = limit ?? DefaultPageSize;
-        if (pageSize is < 1 or > MaxPageSize)
-            throw DomainException.Invalid(ErrorCodes.InvalidField, $"'limit' must be between 1 and {MaxPageSize}.");
-
-        IndexPage page;
-        try
-        {
-            page = await index.QueryAsync<IContractGrain>(indexName, key, cursor, pageSize);
-        }
-        catch (FormatException)
-        {
-            throw DomainException.Invalid(ErrorCodes.InvalidCursor, "'cursor' must be a next_cursor returned by this endpoint.");
-        }
+        var page = await Paging.QueryAsync<IContractGrain>(index, indexName, key, cursor, limit);
 
         var contracts = await Task.WhenAll(page.Keys.Select(id => grains.GetGrain<IContractGrain>(id).Find()));
         var visible = contracts.OfType<ContractView>().Where(c => caller.IsAdmin || c.IsParty(caller.OrganizationId!)).ToList();
