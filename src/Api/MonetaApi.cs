@@ -6,9 +6,11 @@ namespace Moneta.Api;
 /// <summary>The HTTP front door: wire format, problems, authentication, OpenAPI and every resource's routes.</summary>
 public static class MonetaApi
 {
-    public static IServiceCollection AddMonetaApi(this IServiceCollection services, MonetaAuthOptions auth)
+    public static IServiceCollection AddMonetaApi(this IServiceCollection services, MonetaAuthOptions auth, RateLimitOptions rateLimits)
     {
         services.AddSingleton(auth);
+        services.AddSingleton(rateLimits);
+        services.AddMonetaRateLimits(rateLimits);
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<ClientAssertions>();
         services.ConfigureHttpJsonOptions(options => MonetaJson.Configure(options.SerializerOptions));
@@ -35,6 +37,7 @@ public static class MonetaApi
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseMonetaRateLimits(app.Services.GetRequiredService<RateLimitOptions>());
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapAuthApi()

@@ -1,5 +1,6 @@
 using Moneta.Api;
 using Moneta.Api.Auth;
+using Moneta.Api.Http;
 using Moneta.Contracts;
 using Moneta.Crypto;
 using Moneta.Grains.Contracts;
@@ -55,7 +56,9 @@ public static class MonetaSilo
             grains.Register<IContractTemplateGrain, ContractTemplateGrain>();
             grains.Register<IContractGrain, ContractGrain>();
         });
-        services.AddMonetaApi(auth);
+        var rateLimits = new RateLimitOptions();
+        config.GetSection("RateLimits").Bind(rateLimits);
+        services.AddMonetaApi(auth, rateLimits);
 
         var app = builder.Build();
         app.UseMonetaApi();

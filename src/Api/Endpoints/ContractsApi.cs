@@ -16,6 +16,7 @@ public static class ContractsApi
         api.MapGet("/", List);
         api.MapGet("/{id}", Get);
         api.MapGet("/{id}/audit", GetAudit);
+        api.MapGet("/{id}/verification", GetVerification);
         api.MapPost("/{id}/signatures", Sign);
         api.MapPost("/{id}/rejection", Reject);
         api.MapPost("/{id}/void", Void);
@@ -50,6 +51,13 @@ public static class ContractsApi
     {
         await FindVisibleAsync(id, caller, grains);
         return TypedResults.Ok((await grains.GetGrain<IContractGrain>(id).Audit())!);
+    }
+
+    /// <summary>Readable by the parties even after either was suspended (by the other, and by an administrator).</summary>
+    public static async Task<Ok<ContractVerification>> GetVerification(string id, Caller caller, IGrainFactory grains)
+    {
+        await FindVisibleAsync(id, caller, grains);
+        return TypedResults.Ok((await grains.GetGrain<IContractGrain>(id).Verify())!);
     }
 
     public static async Task<Ok<ContractView>> Sign(string id, SignContractRequest request, Caller caller, IGrainFactory grains)

@@ -110,6 +110,34 @@ public sealed class ContractGrain(
         return new AuditTrail(GrainKey, Contract.AuditLog, AuditLog.Verify(Contract.AuditLog));
     }
 
+    /// <summary>
+    /// A signature accepted once stays verifiable forever: the contract records the kid and the instant, and the
+    /// key is judged by its state at that instant, so a later retirement or revocation does not undo it.
+    /// </summary>
+    public async Task<ContractVerification?> Verify()
+    {
+        await state.ReadStateAsync();
+        if (!state.RecordExists) return null;
+
+        var results = new List<SignatureVerification>();
+        string? previous = null;
+        foreach (var signature in Contract.Signatures)
+        {
+            var input = SigningInput.For(Contract, signature.Role, previous);
+            var key = signature.Role == Roles.Moneta
+                ? (signature.Kid == monetaKey.Kid ? monetaKey.PublicKey : null)
+                : (await GrainFactory.GetGrain<IOrganizationGrain>(signature.SignedBy).Find())?.KeyValidAt(signature.Kid, signature.SignedAt) is { } partnerKey
+                    ? partnerKeys.Get(partnerKey.Jwk)
+                    : null;
+            var valid = key is not null && DetachedJws.Verify(signature.Signature, input, key);
+            results.Add(new SignatureVerification(signature.Role, signature.Kid, signature.SignedBy, signature.SignedAt, valid));
+            previous = signature.Signature;
+        }
+
+        var auditVerified = AuditLog.Verify(Contract.AuditLog);
+        return new ContractVerification(GrainKey, auditVerified && results.All(r => r.Valid), results, auditVerified);
+    }
+
     /// <summary>Verifies the party's signature, then adds Moneta's countersignature at once if Moneta signs next.</summary>
     private ContractState AcceptSignature(ContractState contract, string role, string signature, OrganizationView signer)
     {
