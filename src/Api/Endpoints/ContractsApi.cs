@@ -32,7 +32,7 @@ public static class ContractsApi
             Require.Id(request.MoId, "mo_id"),
             Require.Id(request.PublisherId, "publisher_id"),
             Require.Id(request.MpassId, "mpass_id"),
-            Require.Present(request.Payload, "payload"),
+            Require.WellFormedJson(request.Payload, "payload"),
             Require.Text(request.Signature, "signature", 8192));
         return await InitiateAsync(initiation, caller, grains);
     }

@@ -58,15 +58,27 @@ public static class Require
         return element.Clone();
     }
 
-    private static bool IsCleanJson(JsonElement element)
+    /// <summary>
+    /// Any JSON value whose strings and member names are valid Unicode: an escaped lone surrogate ("\ud800")
+    /// parses, but has no canonical form and cannot be signed or stored as text.
+    /// </summary>
+    public static JsonElement WellFormedJson([NotNull] JsonElement? value, string member)
+    {
+        var element = Present(value, member);
+        return IsCleanJson(element, allowControlCharacters: true)
+            ? element
+            : throw DomainException.Invalid(ErrorCodes.InvalidField, $"'{member}' contains a lone surrogate.");
+    }
+
+    private static bool IsCleanJson(JsonElement element, bool allowControlCharacters = false)
     {
         try
         {
             return element.ValueKind switch
             {
-                JsonValueKind.Object => element.EnumerateObject().All(p => IsCleanText(p.Name, allowLineBreaks: false) && IsCleanJson(p.Value)),
-                JsonValueKind.Array => element.EnumerateArray().All(IsCleanJson),
-                JsonValueKind.String => IsCleanText(element.GetString()!, allowLineBreaks: true),
+                JsonValueKind.Object => element.EnumerateObject().All(p => IsCleanText(p.Name, allowLineBreaks: false, allowControlCharacters) && IsCleanJson(p.Value, allowControlCharacters)),
+                JsonValueKind.Array => element.EnumerateArray().All(e => IsCleanJson(e, allowControlCharacters)),
+                JsonValueKind.String => IsCleanText(element.GetString()!, allowLineBreaks: true, allowControlCharacters),
                 _ => true,
             };
         }
@@ -77,13 +89,13 @@ public static class Require
         }
     }
 
-    private static bool IsCleanText(string value, bool allowLineBreaks)
+    private static bool IsCleanText(string value, bool allowLineBreaks, bool allowControlCharacters = false)
     {
         for (var i = 0; i < value.Length; i++)
         {
             if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) i++;
             else if (char.IsSurrogate(value[i])) return false;
-            else if (char.IsControl(value[i]) && !(allowLineBreaks && value[i] is '\n' or '\r' or '\t')) return false;
+            else if (char.IsControl(value[i]) && !allowControlCharacters && !(allowLineBreaks && value[i] is '\n' or '\r' or '\t')) return false;
         }
 
         return true;

@@ -84,7 +84,7 @@ public sealed class ClusterTests : IAsyncLifetime
         {
             var signer = ClientOf(_cluster.Silos[(i + 1) % 3], scenario.Publisher);
             // The suspended publisher's access token stops working on every silo at once (it is refused before the grain).
-        var body = new { role = "publisher", signature = scenario.Publisher.Sign(contracts[i], "publisher", ContractScenario.MonetaSignature(contracts[i])) };
+            var body = new { role = "publisher", signature = scenario.Publisher.Sign(contracts[i], "publisher", ContractScenario.MonetaSignature(contracts[i])) };
             var finalized = await Json.ReadAsync(await signer.PostAsJsonAsync($"/api/v1/contracts/{contracts[i]["contract_id"]}/signatures", body), HttpStatusCode.OK);
             Assert.Equal("finalized", finalized["status"]!.GetValue<string>());
         }

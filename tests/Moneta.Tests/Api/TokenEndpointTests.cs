@@ -62,8 +62,12 @@ public sealed class TokenEndpointTests(SiloFixture fixture) : IClassFixture<Silo
         var now = DateTimeOffset.UtcNow;
         var claims = new JsonObject
         {
-            ["iss"] = partner.Id, ["sub"] = partner.Id, ["aud"] = TestSilo.Issuer, ["jti"] = Guid.NewGuid().ToString("N"),
-            ["iat"] = now.ToUnixTimeSeconds(), ["exp"] = now.AddMinutes(1).ToUnixTimeSeconds(),
+            ["iss"] = partner.Id,
+            ["sub"] = partner.Id,
+            ["aud"] = TestSilo.Issuer,
+            ["jti"] = Guid.NewGuid().ToString("N"),
+            ["iat"] = now.ToUnixTimeSeconds(),
+            ["exp"] = now.AddMinutes(1).ToUnixTimeSeconds(),
         };
         var signingInput = $"{Base64UrlEncoder.Encode(header.ToJsonString())}.{Base64UrlEncoder.Encode(claims.ToJsonString())}";
         var secret = Encoding.UTF8.GetBytes(partner.Key.PublicKey.ToPublicJwk().ToJsonString());
