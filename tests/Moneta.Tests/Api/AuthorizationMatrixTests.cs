@@ -86,6 +86,24 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixSilo
         Assert.Empty(rows.Except(RequestSamples.All.Keys));
     }
 
+    [Fact]
+    public void Docs_security_md_shows_every_row_of_the_matrix_as_the_code_has_it()
+    {
+        var document = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "security.md"));
+        CallerKinds[] columns = [CallerKinds.Admin, CallerKinds.Mo, CallerKinds.Publisher, CallerKinds.Unrelated, CallerKinds.Suspended, CallerKinds.Anonymous];
+
+        Assert.All(AuthorizationMatrix.Rules, rule =>
+            Assert.Contains($"| {rule.Method} | `{rule.Route}` | {string.Join(" | ", columns.Select(c => rule.Allowed.HasFlag(c) ? "✔" : "—"))} | {rule.Why} |", document, StringComparison.Ordinal));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Moneta.sln")))
+            directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("Moneta.sln not found above the test assembly.");
+    }
+
     private static readonly CallerKinds[] SingleKinds =
         [CallerKinds.Anonymous, CallerKinds.Admin, CallerKinds.Mo, CallerKinds.Publisher, CallerKinds.Unrelated, CallerKinds.Suspended];
 
