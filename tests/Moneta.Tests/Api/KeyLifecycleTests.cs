@@ -88,7 +88,7 @@ public sealed class KeyLifecycleTests(SiloFixture fixture) : IClassFixture<SiloF
         var scenario = await ContractScenario.CreateAsync(Silo);
         var mo = scenario.Mo;
         using var shortLived = SigningKey.Generate();
-        var notAfter = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddSeconds(1).ToString("O"));
+        var notAfter = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddSeconds(2).ToString("O"));
         await Json.ReadAsync(await mo.Http.PostAsJsonAsync($"/api/v1/organizations/mo/{mo.Id}/keys?not_after={notAfter}", shortLived.PublicKey.ToPublicJwk()), HttpStatusCode.Created);
 
         await Eventually.TrueAsync(async () => (await mo.RequestTokenAsync(mo.CreateAssertion(signWith: shortLived))).StatusCode == HttpStatusCode.Unauthorized, because: "the key's not_after passes");

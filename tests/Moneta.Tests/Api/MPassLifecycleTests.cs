@@ -37,7 +37,7 @@ public sealed class MPassLifecycleTests(SiloFixture fixture) : IClassFixture<Sil
     public async Task An_mpass_expires_at_valid_until_and_a_contract_checked_after_sees_it_expired()
     {
         var scenario = await ContractScenario.CreateAsync(Silo);
-        var validUntil = DateTimeOffset.UtcNow.AddSeconds(1);
+        var validUntil = DateTimeOffset.UtcNow.AddSeconds(2);
         var mpass = await IssueAsync(scenario.Mo, validUntil);
         var initiation = scenario.Initiation();
         initiation["mpass_id"] = mpass["id"]!.DeepClone();
