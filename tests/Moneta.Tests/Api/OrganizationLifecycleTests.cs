@@ -63,6 +63,19 @@ public sealed class OrganizationLifecycleTests(SiloFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Contracts_signed_by_an_organization_stay_verifiable_after_it_is_destroyed()
+    {
+        var scenario = await ContractScenario.CreateAsync(Silo);
+        var finalized = await FinalizeAsync(scenario);
+
+        await Json.ReadAsync(await Silo.Admin.PutAsJsonAsync($"/api/v1/organizations/publisher/{scenario.Publisher.Id}/status", new { status = "destroyed" }), HttpStatusCode.OK);
+
+        var verification = await Json.ReadAsync(await scenario.Mo.Http.GetAsync($"/api/v1/contracts/{finalized["contract_id"]}/verification"), HttpStatusCode.OK);
+        Assert.True(verification["verified"]!.GetValue<bool>());
+        Assert.Equal(3, verification["signatures"]!.AsArray().Count(s => s!["valid"]!.GetValue<bool>()));
+    }
+
+    [Fact]
     public async Task A_destroyed_organization_can_no_longer_be_changed()
     {
         var partner = await TestPartner.RegisterAsync(Silo, "mo");
