@@ -39,6 +39,7 @@ public static class MonetaApi
         app.UseAuthentication();
         app.UseMonetaRateLimits(app.Services.GetRequiredService<RateLimitOptions>());
         app.UseAuthorization();
+        app.Use(EnforceAuthorizationMatrix);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapAuthApi()
             .MapOrganizationsApi()
@@ -48,5 +49,22 @@ public static class MonetaApi
             .MapSubscriptionChargesApi()
             .MapOperationsApi();
         return app;
+    }
+
+    /// <summary>
+    /// Defence in depth from the one table: an endpoint that forgot its EnsureAdmin (or that an administrator
+    /// must not drive, such as signing) is still refused by caller kind. Relations stay with endpoints and grains.
+    /// </summary>
+    private static Task EnforceAuthorizationMatrix(HttpContext context, RequestDelegate next)
+    {
+        if (context.User.Identity?.IsAuthenticated == true
+            && context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } route }
+            && AuthorizationMatrix.Find(context.Request.Method, route) is { } rule
+            && !rule.AdmitsKindOf(Caller.From(context.User)))
+        {
+            return Problems.Of(403, ErrorCodes.Forbidden, "This kind of caller may not use this endpoint (docs/security.md).").ExecuteAsync(context);
+        }
+
+        return next(context);
     }
 }

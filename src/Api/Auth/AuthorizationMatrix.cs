@@ -28,9 +28,10 @@ public enum CallerKinds
 public sealed record AuthorizationRule(string Method, string Route, CallerKinds Allowed, string Why);
 
 /// <summary>
-/// Who may call what: one row per endpoint the silo maps. The endpoints and grains enforce these rules (the
-/// relations need the resource's state); this table is what they promise, in one place. The tests generate a
-/// case for every row and every caller kind, and fail when an endpoint has no row here (or a row no endpoint).
+/// Who may call what: one row per endpoint the silo maps. A middleware enforces from this table what needs no
+/// resource (administrator or partner, see <see cref="AdmitsKindOf"/>); the endpoints and grains enforce the
+/// relations (party to this contract, issuer of this mPass), which need the resource's state. The tests generate
+/// a case for every row and every caller kind, and fail when an endpoint has no row here (or a row no endpoint).
 /// Nobody else is allowed: an organization that is not active is refused everywhere a token is needed.
 /// </summary>
 public static class AuthorizationMatrix
@@ -82,4 +83,18 @@ public static class AuthorizationMatrix
         new("POST", "/api/v1/contracts/{id}/void", CallerKinds.Mo, "the initiator"),
         new("POST", "/api/v1/events/subscription_charges", CallerKinds.Mo, "the MO initiates a transaction-contract"),
     ];
+
+    private const CallerKinds PartnerKinds = CallerKinds.Mo | CallerKinds.Publisher | CallerKinds.Unrelated;
+
+    private static readonly Dictionary<(string Method, string Route), AuthorizationRule> ByEndpoint =
+        Rules.ToDictionary(r => (r.Method, r.Route));
+
+    public static AuthorizationRule? Find(string method, string route) => ByEndpoint.GetValueOrDefault((method, route));
+
+    /// <summary>
+    /// The part of a rule that needs no resource: an administrator is refused where the row has no admin, a
+    /// partner where the row admits only the administrator. The endpoints and grains check the relations.
+    /// </summary>
+    public static bool AdmitsKindOf(this AuthorizationRule rule, Caller caller) =>
+        caller.IsAdmin ? rule.Allowed.HasFlag(CallerKinds.Admin) : (rule.Allowed & PartnerKinds) != 0;
 }
