@@ -6,9 +6,11 @@ namespace Moneta.Api;
 /// <summary>The HTTP front door: wire format, problems, authentication, OpenAPI and every resource's routes.</summary>
 public static class MonetaApi
 {
-    public static IServiceCollection AddMonetaApi(this IServiceCollection services, MonetaAuthOptions auth)
+    public static IServiceCollection AddMonetaApi(this IServiceCollection services, MonetaAuthOptions auth, RateLimitOptions rateLimits)
     {
         services.AddSingleton(auth);
+        services.AddSingleton(rateLimits);
+        services.AddMonetaRateLimits(rateLimits);
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<ClientAssertions>();
         services.ConfigureHttpJsonOptions(options => MonetaJson.Configure(options.SerializerOptions));
@@ -35,7 +37,9 @@ public static class MonetaApi
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseMonetaRateLimits(app.Services.GetRequiredService<RateLimitOptions>());
         app.UseAuthorization();
+        app.Use(EnforceAuthorizationMatrix);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapAuthApi()
             .MapOrganizationsApi()
@@ -46,5 +50,22 @@ public static class MonetaApi
             .MapWebhooksApi()
             .MapOperationsApi();
         return app;
+    }
+
+    /// <summary>
+    /// Defence in depth from the one table: an endpoint that forgot its EnsureAdmin (or that an administrator
+    /// must not drive, such as signing) is still refused by caller kind. Relations stay with endpoints and grains.
+    /// </summary>
+    private static Task EnforceAuthorizationMatrix(HttpContext context, RequestDelegate next)
+    {
+        if (context.User.Identity?.IsAuthenticated == true
+            && context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } route }
+            && AuthorizationMatrix.Find(context.Request.Method, route) is { } rule
+            && !rule.AdmitsKindOf(Caller.From(context.User)))
+        {
+            return Problems.Of(403, ErrorCodes.Forbidden, "This kind of caller may not use this endpoint (docs/security.md).").ExecuteAsync(context);
+        }
+
+        return next(context);
     }
 }

@@ -1,5 +1,6 @@
 using Moneta.Api;
 using Moneta.Api.Auth;
+using Moneta.Api.Http;
 using Moneta.Contracts;
 using Moneta.Crypto;
 using Moneta.Grains.Contracts;
@@ -64,7 +65,9 @@ public static class MonetaSilo
             grains.Register<IWebhookDispatcherGrain, WebhookDispatcherGrain>();
             grains.Register<IWebhookDeliveryGrain, WebhookDeliveryGrain>();
         });
-        services.AddMonetaApi(auth);
+        var rateLimits = new RateLimitOptions();
+        config.GetSection("RateLimits").Bind(rateLimits);
+        services.AddMonetaApi(auth, rateLimits);
 
         var app = builder.Build();
         app.UseMonetaApi();

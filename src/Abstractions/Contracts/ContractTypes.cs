@@ -63,3 +63,9 @@ public sealed record AuditEvent(
     string? PreviousHash);
 
 public sealed record AuditTrail(string ContractId, IReadOnlyList<AuditEvent> Events, bool Verified);
+
+/// <summary>One signature re-checked: it verifies over its step's signing input with the key it names, and that key was valid when it signed.</summary>
+public sealed record SignatureVerification(string Role, string Kid, string SignedBy, DateTimeOffset SignedAt, bool Valid);
+
+/// <summary>Every signature and the audit chain of a contract, checked again now.</summary>
+public sealed record ContractVerification(string ContractId, bool Verified, IReadOnlyList<SignatureVerification> Signatures, bool AuditVerified);

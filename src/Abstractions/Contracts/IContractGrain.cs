@@ -21,4 +21,7 @@ public interface IContractGrain : IGrainWithStringKey
     Task<ContractView?> Find();
 
     Task<AuditTrail?> Audit();
+
+    /// <summary>Checks every signature again, each with its signer's key as it was when it signed (null: no such contract).</summary>
+    Task<ContractVerification?> Verify();
 }

@@ -26,6 +26,7 @@ public static class ErrorCodes
     public const string UnsupportedGrantType = "unsupported_grant_type";
     public const string AssertionReplayed = "assertion_replayed";
     public const string Forbidden = "forbidden";
+    public const string RateLimited = "rate_limited";
 
     // Organizations and keys
     public const string OrganizationNotFound = "organization_not_found";
@@ -39,6 +40,9 @@ public static class ErrorCodes
     public const string PrivateKeyMaterial = "private_key_material";
     public const string KidRequired = "kid_required";
     public const string DuplicateKid = "duplicate_kid";
+    public const string KeyNotFound = "key_not_found";
+    public const string KeyRevoked = "key_revoked";
+    public const string TooManyKeys = "too_many_keys";
 
     // mPasses
     public const string MPassNotFound = "mpass_not_found";

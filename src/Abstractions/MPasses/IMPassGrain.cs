@@ -1,3 +1,4 @@
+using Moneta.Audit;
 using Moneta.GrainModel;
 
 namespace Moneta.MPasses;
@@ -10,16 +11,26 @@ public static class MPassStatuses
     public const string Expired = "expired";
 }
 
-public sealed record MPassIssue(string MoId, string Tier, DateTimeOffset? ValidUntil);
+public sealed record MPassIssue(string MoId, string Tier, DateTimeOffset? ValidUntil, string Actor);
+
+public sealed record MPassStatusChange(string Status, string Actor, string? Reason);
 
 public sealed record MPassView(string Id, string MoId, string Tier, string Status, DateTimeOffset? ValidUntil, DateTimeOffset IssuedAt, DateTimeOffset UpdatedAt);
 
-/// <summary>A member's digital pass, issued by an MO, keyed by its id.</summary>
+/// <summary>
+/// A member's digital pass, issued by an MO, keyed by its id. Only the issuing MO or the administrator changes
+/// it (<c>actor</c>); anyone else is told it does not exist. Every change is in its hash-chained audit log.
+/// </summary>
 public interface IMPassGrain : IGrainWithStringKey
 {
     Task<MPassView> Issue(MPassIssue issue);
 
     Task<MPassView?> Find();
 
-    Task<MPassView> ChangeStatus(string status);
+    /// <summary>The one way an mPass's status changes: suspend, reactivate, revoke (and expiry at valid_until).</summary>
+    Task<MPassView> ChangeStatus(MPassStatusChange change);
+
+    Task<MPassView> ChangeTier(string tier, string actor);
+
+    Task<LifecycleTrail?> Audit();
 }

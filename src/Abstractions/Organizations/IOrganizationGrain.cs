@@ -1,9 +1,9 @@
-using System.Text.Json;
+using Moneta.Audit;
 using Moneta.GrainModel;
 
 namespace Moneta.Organizations;
 
-/// <summary>An MO or a publisher, keyed by its id.</summary>
+/// <summary>An MO or a publisher, keyed by its id. Every change is recorded in its hash-chained audit log.</summary>
 public interface IOrganizationGrain : IGrainWithStringKey
 {
     Task<OrganizationView> Register(OrganizationRegistration registration);
@@ -11,9 +11,21 @@ public interface IOrganizationGrain : IGrainWithStringKey
     /// <summary>The organization, or null if none is registered under this id.</summary>
     Task<OrganizationView?> Find();
 
-    Task<OrganizationView> ChangeStatus(string status);
+    /// <summary>The one way an organization's status changes (pending, active, suspended, destroyed).</summary>
+    Task<OrganizationView> ChangeStatus(OrganizationStatusChange change);
 
-    Task<OrganizationView> AddKey(JsonElement jwk);
+    /// <summary>Replaces the profile (name, metadata, services, industries).</summary>
+    Task<OrganizationView> UpdateProfile(OrganizationProfile profile, string actor);
+
+    Task<OrganizationView> AddKey(NewOrganizationKey key);
+
+    /// <summary>The key signs nothing from now on; what it signed before stays valid.</summary>
+    Task<OrganizationView> RetireKey(string kid, string actor);
+
+    /// <summary>Signatures with the key made from now on are refused; what it signed before stays valid.</summary>
+    Task<OrganizationView> RevokeKey(string kid, string reason, string actor);
+
+    Task<LifecycleTrail?> Audit();
 }
 
 /// <summary>One Moneta Issuer Code, keyed by the code: whoever claims it first owns it.</summary>

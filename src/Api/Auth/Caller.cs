@@ -16,6 +16,9 @@ public sealed record Caller(bool IsAdmin, string? OrganizationId, string? Organi
     /// <summary>Lets endpoints take the caller as a parameter.</summary>
     public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(From(context.User));
 
+    /// <summary>Who this caller is in an audit log.</summary>
+    public string Actor => IsAdmin ? Moneta.Audit.Actors.Admin : OrganizationId!;
+
     public bool Is(string organizationId) => !IsAdmin && OrganizationId == organizationId;
 
     public bool IsAdminOr(string organizationId) => IsAdmin || Is(organizationId);

@@ -8,7 +8,8 @@ namespace Moneta.Api.Auth;
 /// <summary>
 /// RFC 7523 client authentication: the partner signs a short JWT with its registered key. We check the signature
 /// against the organization's active keys (only ES256, RS256, PS256: never "none", never HMAC), iss = sub = the
-/// organization, aud = our issuer, a lifetime of at most five minutes, and a jti never seen before.
+/// organization, aud = our issuer, a lifetime of at most five minutes, and a jti never seen before. The key must be
+/// valid at this instant (its not_before/not_after window, not retired, not revoked).
 /// </summary>
 public sealed class ClientAssertions(MonetaAuthOptions auth, IGrainFactory grains, PartnerKeyCache partnerKeys, TimeProvider clock)
 {
@@ -25,7 +26,9 @@ public sealed class ClientAssertions(MonetaAuthOptions auth, IGrainFactory grain
         var organization = await grains.GetGrain<IOrganizationGrain>(organizationId).Find();
         if (organization is null) throw Invalid("The client_assertion's iss names no organization.");
 
-        var keys = organization.Keys.Where(k => k.Status == "active")
+        // Only keys valid now (within not_before/not_after, neither retired nor revoked) authenticate.
+        var now = clock.GetUtcNow();
+        var keys = organization.Keys.Where(k => k.IsValidAt(now))
             .Select(k => (SecurityKey)ToSecurityKey(partnerKeys.Get(k.Jwk)))
             .ToList();
         var result = await _handler.ValidateTokenAsync(assertion, new TokenValidationParameters

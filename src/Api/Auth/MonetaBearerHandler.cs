@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Moneta.Organizations;
 
 namespace Moneta.Api.Auth;
 
@@ -17,9 +18,12 @@ public sealed class MonetaBearerHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     MonetaAuthOptions auth,
-    AccessTokens accessTokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    AccessTokens accessTokens,
+    IGrainFactory grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "MonetaBearer";
+
+    private const string InactiveOrganizationItem = "moneta.inactive_organization";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -30,14 +34,28 @@ public sealed class MonetaBearerHandler(
         if (IsAdminToken(token))
             return Success(new Claim(ClaimTypes.Role, Caller.AdminRole));
 
-        var validated = await accessTokens.ValidateAsync(token);
-        return validated is { } partner
-            ? Success(new Claim("sub", partner.OrganizationId), new Claim(Caller.KindClaim, partner.Kind))
-            : AuthenticateResult.Fail("invalid access token");
+        if (await accessTokens.ValidateAsync(token) is not { } partner) return AuthenticateResult.Fail("invalid access token");
+
+        // A token outlives nothing: once its organization is suspended or destroyed, it stops working at once
+        // (read through to storage, so a suspension made on another silo counts too).
+        var organization = await grains.GetGrain<IOrganizationGrain>(partner.OrganizationId).Find();
+        if (organization is not { IsActive: true })
+        {
+            Context.Items[InactiveOrganizationItem] = organization?.Status ?? OrganizationStatuses.Destroyed;
+            return AuthenticateResult.Fail("organization not active");
+        }
+
+        return Success(new Claim("sub", partner.OrganizationId), new Claim(Caller.KindClaim, partner.Kind));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[InactiveOrganizationItem] is string status)
+        {
+            return Problems.Of(403, ErrorCodes.OrganizationNotActive, $"Your organization is {status}; its access tokens no longer work.")
+                .ExecuteAsync(Context);
+        }
+
         var hasToken = Request.Headers.Authorization.Count > 0;
         Response.Headers.WWWAuthenticate = hasToken ? "Bearer error=\"invalid_token\"" : "Bearer";
         return Problems.Of(401, hasToken ? ErrorCodes.InvalidToken : ErrorCodes.Unauthenticated,

@@ -9,9 +9,6 @@ namespace Moneta.Api.Endpoints;
 /// </summary>
 public static class ContractsApi
 {
-    private const int DefaultPageSize = 50;
-    private const int MaxPageSize = 200;
-
     public static IEndpointRouteBuilder MapContractsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/contracts").WithTags("Contracts").RequireAuthorization();
@@ -19,6 +16,7 @@ public static class ContractsApi
         api.MapGet("/", List);
         api.MapGet("/{id}", Get);
         api.MapGet("/{id}/audit", GetAudit);
+        api.MapGet("/{id}/verification", GetVerification);
         api.MapPost("/{id}/signatures", Sign);
         api.MapPost("/{id}/rejection", Reject);
         api.MapPost("/{id}/void", Void);
@@ -34,7 +32,7 @@ public static class ContractsApi
             Require.Id(request.MoId, "mo_id"),
             Require.Id(request.PublisherId, "publisher_id"),
             Require.Id(request.MpassId, "mpass_id"),
-            Require.Present(request.Payload, "payload"),
+            Require.WellFormedJson(request.Payload, "payload"),
             Require.Text(request.Signature, "signature", 8192));
         return await InitiateAsync(initiation, caller, grains);
     }
@@ -53,6 +51,13 @@ public static class ContractsApi
     {
         await FindVisibleAsync(id, caller, grains);
         return TypedResults.Ok((await grains.GetGrain<IContractGrain>(id).Audit())!);
+    }
+
+    /// <summary>Readable by the parties even after either was suspended (by the other, and by an administrator).</summary>
+    public static async Task<Ok<ContractVerification>> GetVerification(string id, Caller caller, IGrainFactory grains)
+    {
+        await FindVisibleAsync(id, caller, grains);
+        return TypedResults.Ok((await grains.GetGrain<IContractGrain>(id).Verify())!);
     }
 
     public static async Task<Ok<ContractView>> Sign(string id, SignContractRequest request, Caller caller, IGrainFactory grains)
@@ -90,19 +95,7 @@ public static class ContractsApi
         var (indexName, key) = (filters[0].Item1, Require.Id(filters[0].Item2, filters[0].Item1));
         if (!caller.IsAdmin && indexName is "mo_id" or "publisher_id" && key != caller.OrganizationId)
             throw DomainException.Forbidden(ErrorCodes.Forbidden, $"You may list contracts by your own {indexName} only.");
-        var pageSize = limit ?? DefaultPageSize;
-        if (pageSize is < 1 or > MaxPageSize)
-            throw DomainException.Invalid(ErrorCodes.InvalidField, $"'limit' must be between 1 and {MaxPageSize}.");
-
-        IndexPage page;
-        try
-        {
-            page = await index.QueryAsync<IContractGrain>(indexName, key, cursor, pageSize);
-        }
-        catch (FormatException)
-        {
-            throw DomainException.Invalid(ErrorCodes.InvalidCursor, "'cursor' must be a next_cursor returned by this endpoint.");
-        }
+        var page = await Paging.QueryAsync<IContractGrain>(index, indexName, key, cursor, limit);
 
         var contracts = await Task.WhenAll(page.Keys.Select(id => grains.GetGrain<IContractGrain>(id).Find()));
         var visible = contracts.OfType<ContractView>().Where(c => caller.IsAdmin || c.IsParty(caller.OrganizationId!)).ToList();

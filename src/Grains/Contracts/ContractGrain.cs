@@ -80,7 +80,7 @@ public sealed class ContractGrain(
         Contract.EnsurePending();
         EnsureTurnOf(role);
         var signer = await LoadActivePartyAsync(Contract.PartyOf(role));
-        VerifyParty(signer, signature, SigningInput.ForRejection(Contract, role, Contract.LastSignature, reason));
+        VerifyParty(signer, signature, SigningInput.ForRejection(Contract, role, Contract.LastSignature, reason), clock.GetUtcNow());
         await CommitAsync(Contract.Rejected(role, reason, signature, clock.GetUtcNow()));
         return Contract.ToView();
     }
@@ -128,11 +128,39 @@ public sealed class ContractGrain(
         }
     }
 
+    /// <summary>
+    /// A signature accepted once stays verifiable forever: the contract records the kid and the instant, and the
+    /// key is judged by its state at that instant, so a later retirement or revocation does not undo it.
+    /// </summary>
+    public async Task<ContractVerification?> Verify()
+    {
+        await state.ReadStateAsync();
+        if (!state.RecordExists) return null;
+
+        var results = new List<SignatureVerification>();
+        string? previous = null;
+        foreach (var signature in Contract.Signatures)
+        {
+            var input = SigningInput.For(Contract, signature.Role, previous);
+            var key = signature.Role == Roles.Moneta
+                ? (signature.Kid == monetaKey.Kid ? monetaKey.PublicKey : null)
+                : (await GrainFactory.GetGrain<IOrganizationGrain>(signature.SignedBy).Find())?.KeyValidAt(signature.Kid, signature.SignedAt) is { } partnerKey
+                    ? partnerKeys.Get(partnerKey.Jwk)
+                    : null;
+            var valid = key is not null && DetachedJws.Verify(signature.Signature, input, key);
+            results.Add(new SignatureVerification(signature.Role, signature.Kid, signature.SignedBy, signature.SignedAt, valid));
+            previous = signature.Signature;
+        }
+
+        var auditVerified = AuditLog.Verify(Contract.AuditLog);
+        return new ContractVerification(GrainKey, auditVerified && results.All(r => r.Valid), results, auditVerified);
+    }
+
     /// <summary>Verifies the party's signature, then adds Moneta's countersignature at once if Moneta signs next.</summary>
     private ContractState AcceptSignature(ContractState contract, string role, string signature, OrganizationView signer)
     {
         var now = clock.GetUtcNow();
-        var kid = VerifyParty(signer, signature, SigningInput.For(contract, role, contract.LastSignature));
+        var kid = VerifyParty(signer, signature, SigningInput.For(contract, role, contract.LastSignature), now);
         var next = contract.WithSignature(role, signature, kid, now);
         while (next.NextRole == Roles.Moneta)
         {
@@ -143,14 +171,18 @@ public sealed class ContractGrain(
         return next;
     }
 
-    /// <summary>The signature must verify with one of the signer's active keys, named by the JWS header's kid.</summary>
-    private string VerifyParty(OrganizationView signer, string signature, byte[] signingInput)
+    /// <summary>
+    /// The signature must verify with the signer's key named by the JWS header's kid, and that key must be valid
+    /// now: within its not_before/not_after, neither retired nor revoked. The contract records the kid and the
+    /// instant, so the signature stays verifiable whatever happens to the key later.
+    /// </summary>
+    private string VerifyParty(OrganizationView signer, string signature, byte[] signingInput, DateTimeOffset now)
     {
         if (!DetachedJws.TryParse(signature, out var header))
             throw DomainException.Invalid(ErrorCodes.MalformedSignature, "The signature must be a compact JWS with detached payload: header..signature, with alg and kid in the header.");
 
-        var key = signer.Keys.FirstOrDefault(k => k.Kid == header.Kid && k.Status == "active")
-            ?? throw DomainException.Invalid(ErrorCodes.UnknownKid, $"Organization '{signer.Id}' has no active key '{header.Kid}'.");
+        var key = signer.KeyValidAt(header.Kid, now)
+            ?? throw DomainException.Invalid(ErrorCodes.UnknownKid, $"Organization '{signer.Id}' has no key '{header.Kid}' valid now (unknown, not yet valid, expired, retired or revoked).");
         if (!DetachedJws.Verify(signature, signingInput, partnerKeys.Get(key.Jwk)))
             throw DomainException.Invalid(ErrorCodes.InvalidSignature, "The signature does not verify over the canonical signing input of this step (see docs/protocol.md).");
         return key.Kid;

@@ -111,6 +111,8 @@ public sealed record ContractState : IIndexedState
         yield return new IndexEntry("publisher_id", PublisherId, created);
         yield return new IndexEntry("mpass_id", MpassId, created);
         yield return new IndexEntry("status", Status, created);
+        // Lets a publisher read an mPass that appears in one of its contracts, and nothing more.
+        yield return new IndexEntry("publisher_mpass", $"{PublisherId}/{MpassId}", created);
     }
 
     public ContractView ToView() => new(

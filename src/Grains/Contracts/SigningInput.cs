@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Moneta.Crypto;
+using Moneta.Errors;
 
 namespace Moneta.Grains.Contracts;
 
@@ -34,6 +35,19 @@ public static class SigningInput
         ["previous"] = previous,
     };
 
-    public static string Digest(JsonElement request) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(JsonCanonicalizer.Canonicalize(request)));
+    /// <summary>
+    /// The SHA-256 of the request's canonical form. A request with no canonical form (a number beyond a double, a
+    /// lone surrogate in the payload) can never be signed, so it is refused as an invalid payload.
+    /// </summary>
+    public static string Digest(JsonElement request)
+    {
+        try
+        {
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(JsonCanonicalizer.Canonicalize(request)));
+        }
+        catch (JsonCanonicalizationException e)
+        {
+            throw DomainException.Invalid(ErrorCodes.InvalidPayload, $"The payload has no canonical JSON form (RFC 8785), so it cannot be signed: {e.Message}");
+        }
+    }
 }

@@ -1,5 +1,7 @@
+using Moneta.Audit;
 using Moneta.Errors;
 using Moneta.GrainModel;
+using Moneta.Grains.Audit;
 using Moneta.Grains.Webhooks;
 using Moneta.MPasses;
 using Moneta.Organizations;
@@ -25,7 +27,7 @@ public sealed class MPassGrain(IPersistentState<MPassState> state, TimeProvider 
         if (issue.ValidUntil <= now)
             throw DomainException.Invalid(ErrorCodes.InvalidField, "'valid_until' must be in the future.");
 
-        state.State = new MPassState { MoId = issue.MoId, Tier = issue.Tier, ValidUntil = issue.ValidUntil, IssuedAt = now, UpdatedAt = now };
+        state.State = MPassState.Issued(issue, now);
         await state.WriteStateAsync();
         return state.State.ToView(GrainKey, now);
     }
@@ -33,26 +35,67 @@ public sealed class MPassGrain(IPersistentState<MPassState> state, TimeProvider 
     /// <summary>Read through to storage: a suspension made on another silo must be seen at once (ADR 0002).</summary>
     public async Task<MPassView?> Find()
     {
-        await state.ReadStateAsync();
-        return state.RecordExists ? state.State.ToView(GrainKey, clock.GetUtcNow()) : null;
+        if (!await ReadCurrentAsync()) return null;
+        return state.State.ToView(GrainKey, clock.GetUtcNow());
     }
 
-    public async Task<MPassView> ChangeStatus(string status)
+    public async Task<MPassView> ChangeStatus(MPassStatusChange change)
+    {
+        await EnsureChangeableByAsync(change.Actor);
+        return await MoveToAsync(change);
+    }
+
+    public async Task<MPassView> ChangeTier(string tier, string actor)
+    {
+        await EnsureChangeableByAsync(actor);
+        return await CommitAsync(state.State.WithTier(tier, actor, clock.GetUtcNow()));
+    }
+
+    public async Task<LifecycleTrail?> Audit()
+    {
+        if (!await ReadCurrentAsync()) return null;
+        return new LifecycleTrail(GrainKey, state.State.AuditLog, LifecycleLog.Verify(state.State.AuditLog));
+    }
+
+    /// <summary>Reads the stored mPass and records its expiry if valid_until has passed since it was last written.</summary>
+    private async Task<bool> ReadCurrentAsync()
     {
         await state.ReadStateAsync();
-        if (!state.RecordExists)
-            throw DomainException.NotFound(ErrorCodes.MPassNotFound, $"No mPass has id '{GrainKey}'.");
+        if (!state.RecordExists) return false;
+        if (state.State.IsDueToExpire(clock.GetUtcNow()))
+            await MoveToAsync(new MPassStatusChange(MPassStatuses.Expired, Actors.Moneta, "valid_until reached"));
+        return true;
+    }
 
+    /// <summary>Every status change, by a caller or by expiry, goes through here, and is announced to the issuing MO.</summary>
+    private Task<MPassView> MoveToAsync(MPassStatusChange change)
+    {
         var now = clock.GetUtcNow();
-        var next = state.State.MoveTo(status, now);
-        if (next != state.State)
+        var next = state.State.MoveTo(change, now);
+        if (next.Status != state.State.Status)
         {
-            var data = new { MpassId = GrainKey, next.MoId, From = state.State.Status, To = next.Status };
+            var data = new { MpassId = GrainKey, next.MoId, From = state.State.Status, To = next.Status, change.Reason };
             Outbox.Announce(next.MoId, "mpass", GrainKey, WebhookAnnouncements.NewEvent(WebhookEventTypes.MPassStatusChanged, now, data));
+        }
+
+        return CommitAsync(next);
+    }
+
+    /// <summary>Another organization's mPass answers as not found, so mPass ids cannot be probed.</summary>
+    private async Task EnsureChangeableByAsync(string actor)
+    {
+        if (!await ReadCurrentAsync() || (actor != Actors.Admin && actor != state.State.MoId))
+            throw DomainException.NotFound(ErrorCodes.MPassNotFound, $"No mPass with id '{GrainKey}' is visible to you.");
+    }
+
+    private async Task<MPassView> CommitAsync(MPassState next)
+    {
+        if (!ReferenceEquals(next, state.State))
+        {
             state.State = next;
             await state.WriteStateAsync();
         }
 
-        return state.State.ToView(GrainKey, now);
+        return state.State.ToView(GrainKey, clock.GetUtcNow());
     }
 }

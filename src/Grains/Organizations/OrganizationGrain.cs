@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Moneta.Audit;
 using Moneta.Crypto;
 using Moneta.Errors;
 using Moneta.GrainModel;
+using Moneta.Grains.Audit;
 using Moneta.Grains.Webhooks;
 using Moneta.Organizations;
 using Moneta.Webhooks;
@@ -15,28 +17,31 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
         await state.ReadStateAsync();
         if (state.RecordExists)
             throw DomainException.Conflict(ErrorCodes.OrganizationExists, $"An organization with id '{GrainKey}' already exists.");
+        if (Actors.IsReserved(GrainKey))
+            throw DomainException.Invalid(ErrorCodes.InvalidId, $"'{GrainKey}' is reserved; choose another organization id.");
         if (registration.Keys.Count == 0)
             throw DomainException.Invalid(ErrorCodes.MissingField, "Register at least one public key (JWK) in 'keys'.");
 
         var now = clock.GetUtcNow();
-        var keys = new OrganizationState { Keys = [] };
-        foreach (var jwk in registration.Keys)
-            keys = keys.WithKey(ToOrganizationKey(jwk, now), now);
-
-        if (registration.Kind == OrganizationKinds.Mo && !await GrainFactory.GetGrain<IMicClaimGrain>(registration.Mic!).Claim(GrainKey))
-            throw DomainException.Conflict(ErrorCodes.MicTaken, $"The Moneta Issuer Code '{registration.Mic}' belongs to another MO.");
-
-        state.State = keys with
+        var registered = new OrganizationState
         {
             Kind = registration.Kind,
-            Name = registration.Name,
+            Name = registration.Profile.Name,
+            Metadata = registration.Profile.Metadata,
+            Services = registration.Profile.Services,
+            Industries = registration.Profile.Industries,
             Mic = registration.Mic,
             Status = OrganizationStatuses.Pending,
             CreatedAt = now,
             UpdatedAt = now,
-        };
-        await state.WriteStateAsync();
-        return state.State.ToView(GrainKey);
+        }.Record("registered", now, registration.Actor, to: OrganizationStatuses.Pending);
+        foreach (var jwk in registration.Keys)
+            registered = registered.WithKey(ToOrganizationKey(jwk, null, null, now), registration.Actor, now);
+
+        if (registration.Kind == OrganizationKinds.Mo && !await GrainFactory.GetGrain<IMicClaimGrain>(registration.Mic!).Claim(GrainKey))
+            throw DomainException.Conflict(ErrorCodes.MicTaken, $"The Moneta Issuer Code '{registration.Mic}' belongs to another MO.");
+
+        return await CommitAsync(registered);
     }
 
     /// <summary>Read through to storage: a status change made on another silo must be seen at once (ADR 0002).</summary>
@@ -46,29 +51,51 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
         return state.RecordExists ? state.State.ToView(GrainKey) : null;
     }
 
-    public async Task<OrganizationView> ChangeStatus(string status)
+    public async Task<OrganizationView> ChangeStatus(OrganizationStatusChange change)
     {
         await EnsureExistsAsync();
         var now = clock.GetUtcNow();
-        var next = state.State.MoveTo(status, now);
-        if (next != state.State)
+        var next = state.State.MoveTo(change, now);
+        if (next.Status != state.State.Status)
         {
-            var data = new { OrganizationId = GrainKey, next.Kind, From = state.State.Status, To = next.Status };
+            var data = new { OrganizationId = GrainKey, next.Kind, From = state.State.Status, To = next.Status, change.Reason };
             Outbox.Announce(GrainKey, "organization", GrainKey, WebhookAnnouncements.NewEvent(WebhookEventTypes.OrganizationStatusChanged, now, data));
-            state.State = next;
-            await state.WriteStateAsync();
         }
 
-        return state.State.ToView(GrainKey);
+        return await CommitAsync(next);
     }
 
-    public async Task<OrganizationView> AddKey(JsonElement jwk)
+    public async Task<OrganizationView> UpdateProfile(OrganizationProfile profile, string actor)
+    {
+        await EnsureExistsAsync();
+        return await CommitAsync(state.State.WithProfile(profile, actor, clock.GetUtcNow()));
+    }
+
+    public async Task<OrganizationView> AddKey(NewOrganizationKey key)
     {
         await EnsureExistsAsync();
         var now = clock.GetUtcNow();
-        state.State = state.State.WithKey(ToOrganizationKey(jwk, now), now);
-        await state.WriteStateAsync();
-        return state.State.ToView(GrainKey);
+        if (key.NotAfter is { } notAfter && notAfter <= (key.NotBefore ?? now))
+            throw DomainException.Invalid(ErrorCodes.InvalidField, "'not_after' must be later than 'not_before' (or than now, without one).");
+        return await CommitAsync(state.State.WithKey(ToOrganizationKey(key.Jwk, key.NotBefore, key.NotAfter, now), key.Actor, now));
+    }
+
+    public async Task<OrganizationView> RetireKey(string kid, string actor)
+    {
+        await EnsureExistsAsync();
+        return await CommitAsync(state.State.WithKeyRetired(kid, actor, clock.GetUtcNow()));
+    }
+
+    public async Task<OrganizationView> RevokeKey(string kid, string reason, string actor)
+    {
+        await EnsureExistsAsync();
+        return await CommitAsync(state.State.WithKeyRevoked(kid, reason, actor, clock.GetUtcNow()));
+    }
+
+    public async Task<LifecycleTrail?> Audit()
+    {
+        await state.ReadStateAsync();
+        return state.RecordExists ? new LifecycleTrail(GrainKey, state.State.AuditLog, LifecycleLog.Verify(state.State.AuditLog)) : null;
     }
 
     private async Task EnsureExistsAsync()
@@ -78,13 +105,25 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
             throw DomainException.NotFound(ErrorCodes.OrganizationNotFound, $"No organization has id '{GrainKey}'.");
     }
 
+    /// <summary>Writes only a real change (a repeated request is answered without a second audit event).</summary>
+    private async Task<OrganizationView> CommitAsync(OrganizationState next)
+    {
+        if (!ReferenceEquals(next, state.State))
+        {
+            state.State = next;
+            await state.WriteStateAsync();
+        }
+
+        return state.State.ToView(GrainKey);
+    }
+
     /// <summary>Only keys Moneta can verify with are accepted: ES256 on P-256, RS256/PS256 on RSA of 2048 bits or more.</summary>
-    private static OrganizationKey ToOrganizationKey(JsonElement jwk, DateTimeOffset now)
+    private static OrganizationKey ToOrganizationKey(JsonElement jwk, DateTimeOffset? notBefore, DateTimeOffset? notAfter, DateTimeOffset now)
     {
         try
         {
             var key = PartnerKey.Parse(jwk);
-            return new OrganizationKey(key.Kid, key.Algorithm, JsonSerializer.SerializeToElement(key.ToPublicJwk()), "active", now);
+            return new OrganizationKey(key.Kid, key.Algorithm, JsonSerializer.SerializeToElement(key.ToPublicJwk()), KeyStatuses.Active, now, notBefore, notAfter);
         }
         catch (InvalidJwkException e)
         {

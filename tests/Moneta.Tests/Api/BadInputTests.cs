@@ -26,6 +26,54 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
         await Json.ProblemAsync(await scenario.Mo.Http.PostAsync("/api/v1/contracts", Json.Raw(body)), HttpStatusCode.BadRequest, code);
     }
 
+    [Theory]
+    [InlineData("\"\\ud800\"", "invalid_field")] // a payload that is a lone surrogate
+    [InlineData("{\"amount\":\"1.00\",\"currency\":\"EUR\",\"description\":\"x\\udc00\"}", "invalid_field")]
+    [InlineData("{\"\\ud800\":\"1.00\"}", "invalid_json")] // in a member name: the parser itself refuses it (it checks names for duplicates)
+    [InlineData("1e400", "invalid_payload")] // no RFC 8785 form: beyond a double
+    [InlineData("{\"amount\":1e400,\"currency\":\"EUR\"}", "invalid_payload")]
+    public async Task Payloads_with_no_canonical_form_are_refused_not_crashed_on(string payload, string code)
+    {
+        var scenario = await ContractScenario.CreateAsync(Silo);
+        var initiation = scenario.Initiation().ToJsonString();
+        var start = initiation.IndexOf("\"payload\":", StringComparison.Ordinal) + "\"payload\":".Length;
+        var end = initiation.IndexOf(",\"signature\"", StringComparison.Ordinal);
+        var body = initiation[..start] + payload + initiation[end..];
+
+        await Json.ProblemAsync(await scenario.Mo.Http.PostAsync("/api/v1/contracts", Json.Raw(body)), HttpStatusCode.BadRequest, code);
+    }
+
+    [Theory]
+    [InlineData("{\"mo_id\": \"m\", \"tier\": 5}")]
+    [InlineData("{\"mo_id\": [\"m\"], \"tier\": \"gold\"}")]
+    [InlineData("{\"mo_id\": \"m\", \"tier\": \"gold\", \"valid_until\": 1700000000}")]
+    public async Task Numbers_or_arrays_where_a_string_is_expected_are_refused(string body)
+    {
+        var scenario = await ContractScenario.CreateAsync(Silo);
+
+        await Json.ProblemAsync(await scenario.Mo.Http.PostAsync("/api/v1/mpass", Json.Raw(body)), HttpStatusCode.BadRequest, "invalid_json");
+    }
+
+    [Theory]
+    [InlineData("/api/v1/contracts/has%20space")]
+    [InlineData("/api/v1/contracts/%C3%A9t%C3%A9")]
+    [InlineData("/api/v1/mpass/a%2Fb")]
+    public async Task Ids_outside_the_documented_alphabet_are_refused_in_routes(string url)
+    {
+        var scenario = await ContractScenario.CreateAsync(Silo);
+
+        await Json.ProblemAsync(await scenario.Mo.Http.GetAsync(url), HttpStatusCode.BadRequest, "invalid_id");
+    }
+
+    [Fact]
+    public async Task An_id_longer_than_128_characters_is_refused()
+    {
+        var scenario = await ContractScenario.CreateAsync(Silo);
+
+        await Json.ProblemAsync(await scenario.Mo.Http.GetAsync($"/api/v1/contracts/{new string('a', 129)}"), HttpStatusCode.BadRequest, "invalid_id");
+        await Json.ProblemAsync(await scenario.Mo.Http.PostAsJsonAsync("/api/v1/mpass", new { mo_id = scenario.Mo.Id, tier = new string('t', 129) }), HttpStatusCode.BadRequest, "invalid_id");
+    }
+
     [Fact]
     public async Task Too_deep_json_is_refused()
     {

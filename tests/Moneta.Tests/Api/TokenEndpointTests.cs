@@ -1,5 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.Tokens;
 using Moneta.Crypto;
 using Moneta.Tests.Support;
 
@@ -48,6 +52,38 @@ public sealed class TokenEndpointTests(SiloFixture fixture) : IClassFixture<Silo
         await Json.ProblemAsync(await partner.RequestTokenAsync("not.a.jwt"), HttpStatusCode.Unauthorized, "invalid_client");
         var unsigned = "eyJhbGciOiJub25lIn0." + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{{\"iss\":\"{partner.Id}\",\"sub\":\"{partner.Id}\",\"aud\":\"{TestSilo.Issuer}\",\"exp\":{DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeSeconds()},\"jti\":\"x1\"}}")).TrimEnd('=').Replace('+', '-').Replace('/', '_') + ".";
         await Json.ProblemAsync(await partner.RequestTokenAsync(unsigned), HttpStatusCode.Unauthorized, "invalid_client");
+    }
+
+    [Fact]
+    public async Task An_hs256_assertion_keyed_with_the_partners_public_key_is_refused()
+    {
+        var partner = await TestPartner.RegisterAsync(Silo, "mo");
+        var header = new JsonObject { ["alg"] = "HS256", ["typ"] = "JWT", ["kid"] = partner.Key.Kid };
+        var now = DateTimeOffset.UtcNow;
+        var claims = new JsonObject
+        {
+            ["iss"] = partner.Id,
+            ["sub"] = partner.Id,
+            ["aud"] = TestSilo.Issuer,
+            ["jti"] = Guid.NewGuid().ToString("N"),
+            ["iat"] = now.ToUnixTimeSeconds(),
+            ["exp"] = now.AddMinutes(1).ToUnixTimeSeconds(),
+        };
+        var signingInput = $"{Base64UrlEncoder.Encode(header.ToJsonString())}.{Base64UrlEncoder.Encode(claims.ToJsonString())}";
+        var secret = Encoding.UTF8.GetBytes(partner.Key.PublicKey.ToPublicJwk().ToJsonString());
+        var mac = Base64UrlEncoder.Encode(HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(signingInput)));
+
+        await Json.ProblemAsync(await partner.RequestTokenAsync($"{signingInput}.{mac}"), HttpStatusCode.Unauthorized, "invalid_client");
+    }
+
+    [Fact]
+    public async Task An_assertion_naming_an_unknown_kid_or_not_yet_valid_is_refused()
+    {
+        var partner = await TestPartner.RegisterAsync(Silo, "mo");
+        using var stranger = SigningKey.FromPrivateJwk(partner.Key.ToPrivateJwk().Replace(partner.Key.Kid, "not-registered", StringComparison.Ordinal));
+
+        await Json.ProblemAsync(await partner.RequestTokenAsync(partner.CreateAssertion(signWith: stranger)), HttpStatusCode.Unauthorized, "invalid_client");
+        await Json.ProblemAsync(await partner.RequestTokenAsync(partner.CreateAssertion(notBefore: DateTime.UtcNow.AddMinutes(2))), HttpStatusCode.Unauthorized, "invalid_client");
     }
 
     [Fact]

@@ -66,10 +66,10 @@ public sealed class TestPartner
         }));
 
     /// <summary>An RFC 7523 client assertion; every part can be bent for the hardening tests.</summary>
-    public string CreateAssertion(string? jti = null, TimeSpan? lifetime = null, string? audience = null, string? issuer = null, SigningKey? signWith = null)
+    public string CreateAssertion(string? jti = null, TimeSpan? lifetime = null, string? audience = null, string? issuer = null, SigningKey? signWith = null, DateTime? notBefore = null)
     {
         var key = signWith ?? Key;
-        var now = DateTime.UtcNow;
+        var now = notBefore ?? DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer ?? Id,
