@@ -11,7 +11,7 @@ public sealed class GrainStorageTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
 
-    public static TheoryData<string> Providers => ["memory", "sqlite"];
+    public static TheoryData<string> Providers => ["memory", "sqlite", "dynamodb"];
 
     [Theory]
     [MemberData(nameof(Providers))]
@@ -69,9 +69,12 @@ public sealed class GrainStorageTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private IGrainStorage Create(string provider) => provider == "memory"
-        ? new InMemoryGrainStorage()
-        : new SqliteGrainStorage(new SqliteStorageOptions { Path = Path.Combine(_directory.Path, $"{Guid.NewGuid():N}.db") }, NullLogger<SqliteGrainStorage>.Instance);
+    private IGrainStorage Create(string provider) => provider switch
+    {
+        "memory" => new InMemoryGrainStorage(),
+        "dynamodb" => DynamoDbLocal.CreateStorage(),
+        _ => new SqliteGrainStorage(new SqliteStorageOptions { Path = Path.Combine(_directory.Path, $"{Guid.NewGuid():N}.db") }, NullLogger<SqliteGrainStorage>.Instance),
+    };
 
     private static async Task<List<string>> ReadAll(IGrainStorage storage, string index, string key, int pageSize, string grainType = "contract")
     {

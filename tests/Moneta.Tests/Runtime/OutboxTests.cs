@@ -17,7 +17,7 @@ public sealed class OutboxTests : IDisposable
 
     private readonly TempDirectory _directory = new();
 
-    public static TheoryData<string> Providers => ["memory", "sqlite"];
+    public static TheoryData<string> Providers => ["memory", "sqlite", "dynamodb"];
 
     [Theory]
     [MemberData(nameof(Providers))]
@@ -178,9 +178,12 @@ public sealed class OutboxTests : IDisposable
     private static SqliteGrainStorage Open(string path) =>
         new(new SqliteStorageOptions { Path = path }, NullLogger<SqliteGrainStorage>.Instance);
 
-    private IGrainStorage Create(string provider) => provider == "memory"
-        ? new InMemoryGrainStorage()
-        : Open(Path.Combine(_directory.Path, $"{Guid.NewGuid():N}.db"));
+    private IGrainStorage Create(string provider) => provider switch
+    {
+        "memory" => new InMemoryGrainStorage(),
+        "dynamodb" => DynamoDbLocal.CreateStorage(),
+        _ => Open(Path.Combine(_directory.Path, $"{Guid.NewGuid():N}.db")),
+    };
 
     private static OutboxMessage Event(string target, string eventId) =>
         new(new GrainId("journal", target), eventId, OutboxMessageKind.Event, [123, 125], Now);
