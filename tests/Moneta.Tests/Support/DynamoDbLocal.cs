@@ -36,6 +36,10 @@ public static partial class DynamoDbLocal
         "Moneta:Storage:DynamoDB:CreateTables=true",
     ];
 
+    /// <summary>The same, as configuration for an in-process silo.</summary>
+    public static Dictionary<string, string?> SiloConfiguration(string tablePrefix) =>
+        SiloSettings(tablePrefix).Select(s => s.Split('=', 2)).ToDictionary(kv => kv[0], kv => (string?)kv[1]);
+
     private static string Start()
     {
         // DynamoDB Local accepts any credentials; these dummies go to the AWS SDK's standard chain (environment), in
