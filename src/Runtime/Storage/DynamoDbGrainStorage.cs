@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using Amazon;
@@ -38,6 +39,9 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
     /// <summary>DynamoDB's limit on the items of one TransactWriteItems.</summary>
     public const int MaxTransactionItems = 100;
 
+    /// <summary>Meter of the DynamoDB requests this silo makes, by purpose: what the tables cost, seen from the silo.</summary>
+    public const string MeterName = "Moneta.Storage.DynamoDB";
+
     private const int MaxKnownGrains = 100_000;
     private const char SortSeparator = '\u0001'; // below every character of a sort key: "a" + sep sorts before "ab" + sep
 
@@ -47,6 +51,8 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
     private readonly string _index;
     private readonly string _outbox;
     private readonly Lazy<Task> _ready;
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _requests;
 
     // What this silo last read or wrote of each grain: the index entries (and last event sequence) stored under an
     // ETag. A write whose expected ETag matches needs no read to know which index items to replace; a miss costs one
@@ -65,6 +71,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
         _grains = options.TablePrefix + DynamoDbTables.Grains;
         _index = options.TablePrefix + DynamoDbTables.Index;
         _outbox = options.TablePrefix + DynamoDbTables.Outbox;
+        _requests = _meter.CreateCounter<long>("moneta.storage.dynamodb.requests", description: "DynamoDB requests, by purpose");
         _ready = new Lazy<Task>(options.CreateTables ? () => CreateMissingTablesAsync(options.TablePrefix) : () => Task.CompletedTask);
     }
 
@@ -88,6 +95,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
     public async Task<GrainRecord?> ReadAsync(GrainId id, CancellationToken cancellationToken = default)
     {
         await _ready.Value;
+        Count("read");
         var response = await _client.GetItemAsync(new GetItemRequest
         {
             TableName = _grains,
@@ -158,6 +166,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
         do
         {
             // Strongly consistent: a query sees every write acknowledged before it, as with SQLite.
+            Count("index_query");
             var response = await _client.QueryAsync(new QueryRequest
             {
                 TableName = _index,
@@ -205,6 +214,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
     {
         try
         {
+            Count("complete");
             await _client.DeleteItemAsync(new DeleteItemRequest
             {
                 TableName = _outbox,
@@ -223,6 +233,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
     {
         try
         {
+            Count("retry");
             await _client.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = _outbox,
@@ -237,7 +248,11 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _meter.Dispose();
+        _client.Dispose();
+    }
 
     /// <summary>The index entries and sequence stored under <paramref name="expectedETag"/>; fails early when that is not the stored ETag.</summary>
     private async Task<Known> StoredAsync(GrainId id, string? expectedETag, CancellationToken cancellationToken)
@@ -247,6 +262,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
         if (_known.TryGetValue(id, out var known) && known.ETag == expectedETag)
             return known;
 
+        Count("etag_lookup");
         var response = await _client.GetItemAsync(new GetItemRequest
         {
             TableName = _grains,
@@ -298,6 +314,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
             {
                 // The token makes the SDK's own retries of this request idempotent (a retry after a lost response
                 // must not fail its own ETag condition).
+                Count("write");
                 await _client.TransactWriteItemsAsync(new TransactWriteItemsRequest
                 {
                     TransactItems = items,
@@ -328,6 +345,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
         {
             if (item.Put is { } put)
             {
+                Count("write");
                 await _client.PutItemAsync(new PutItemRequest
                 {
                     TableName = put.TableName,
@@ -339,6 +357,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
             }
             else
             {
+                Count("write");
                 await _client.DeleteItemAsync(new DeleteItemRequest
                 {
                     TableName = item.Delete.TableName,
@@ -421,6 +440,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
 
     private async Task<List<Candidate>> DueAsync(int shard, long nowMs, int limit, CancellationToken cancellationToken)
     {
+        Count("due_query");
         var response = await _client.QueryAsync(new QueryRequest
         {
             TableName = _outbox,
@@ -441,6 +461,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
             return null;
         try
         {
+            Count("claim");
             var response = await _client.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = _outbox,
@@ -474,6 +495,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
     /// <summary>An event waits while an earlier event for its target is still stored (waiting or in flight): one query, Limit 1.</summary>
     private async Task<bool> HasEarlierEventAsync(Candidate candidate, CancellationToken cancellationToken)
     {
+        Count("fifo_check");
         var response = await _client.QueryAsync(new QueryRequest
         {
             TableName = _outbox,
@@ -512,6 +534,8 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
 
     [LoggerMessage(LogLevel.Information, "Created DynamoDB table {Table}")]
     private static partial void LogTableCreated(ILogger logger, string table);
+
+    private void Count(string purpose) => _requests.Add(1, new KeyValuePair<string, object?>("purpose", purpose));
 
     private void Remember(GrainId id, Known known)
     {
