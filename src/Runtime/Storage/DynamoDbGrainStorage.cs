@@ -50,7 +50,8 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
     private readonly string _grains;
     private readonly string _index;
     private readonly string _outbox;
-    private readonly Lazy<Task> _ready;
+    private readonly string? _createTablesWithPrefix;
+    private Task _ready;
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _requests;
 
@@ -72,7 +73,8 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
         _index = options.TablePrefix + DynamoDbTables.Index;
         _outbox = options.TablePrefix + DynamoDbTables.Outbox;
         _requests = _meter.CreateCounter<long>("moneta.storage.dynamodb.requests", description: "DynamoDB requests, by purpose");
-        _ready = new Lazy<Task>(options.CreateTables ? () => CreateMissingTablesAsync(options.TablePrefix) : () => Task.CompletedTask);
+        _createTablesWithPrefix = options.CreateTables ? options.TablePrefix : null;
+        _ready = _createTablesWithPrefix is null ? Task.CompletedTask : CreateMissingTablesAsync(_createTablesWithPrefix);
     }
 
     public static IAmazonDynamoDB CreateClient(DynamoDbStorageOptions options)
@@ -94,7 +96,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
 
     public async Task<GrainRecord?> ReadAsync(GrainId id, CancellationToken cancellationToken = default)
     {
-        await _ready.Value;
+        await ReadyAsync();
         Count("read");
         var response = await _client.GetItemAsync(new GetItemRequest
         {
@@ -112,7 +114,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
 
     public async Task<string> WriteAsync(GrainId id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default)
     {
-        await _ready.Value;
+        await ReadyAsync();
         var before = await StoredAsync(id, expectedETag, cancellationToken);
         var etag = ETags.New();
         var entries = indexes.Select(e => new IndexItem($"{id.Type}/{e.Name}/{e.Key}", $"{e.SortKey}{SortSeparator}{id.Key}", e.SortKey)).Distinct().ToList();
@@ -145,7 +147,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
 
     public async Task ClearAsync(GrainId id, string? expectedETag, CancellationToken cancellationToken = default)
     {
-        await _ready.Value;
+        await ReadyAsync();
         var before = await StoredAsync(id, expectedETag, cancellationToken);
         var items = new List<TransactWriteItem> { new() { Delete = new() { TableName = _grains, Key = Key(GrainPk(id)) } } };
         items.AddRange(before.Entries.Select(e => new TransactWriteItem { Delete = new() { TableName = _index, Key = Key(e.Pk, e.Sk) } }));
@@ -156,7 +158,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
     public async Task<IndexPage> QueryAsync(string grainType, string indexName, string key, string? cursor, int limit, CancellationToken cancellationToken = default)
     {
         var after = cursor is null ? (IndexCursor?)null : IndexCursor.Decode(cursor);
-        await _ready.Value;
+        await ReadyAsync();
         var values = new Dictionary<string, AttributeValue> { [":pk"] = S($"{grainType}/{indexName}/{key}") };
         if (after is { } position)
             values[":after"] = S($"{position.SortKey}{SortSeparator}{position.GrainKey}");
@@ -189,7 +191,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
 
     public async Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default)
     {
-        await _ready.Value;
+        await ReadyAsync();
         var nowMs = now.ToUnixTimeMilliseconds();
         var shards = await Task.WhenAll(Enumerable.Range(0, DynamoDbTables.DueShards).Select(shard => DueAsync(shard, nowMs, limit, cancellationToken)));
         var candidates = shards.SelectMany(s => s).OrderBy(c => c.Due).ThenBy(c => c.Sequence).ToList();
@@ -506,6 +508,16 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
             Limit = 1,
         }, cancellationToken);
         return response.Items is { Count: > 0 };
+    }
+
+    /// <summary>The tables exist (or are not ours to create). A failed creation, e.g. DynamoDB not yet reachable, is tried again on the next call.</summary>
+    private Task ReadyAsync()
+    {
+        var ready = Volatile.Read(ref _ready);
+        if (!ready.IsFaulted && !ready.IsCanceled)
+            return ready;
+        Interlocked.CompareExchange(ref _ready, CreateMissingTablesAsync(_createTablesWithPrefix!), ready);
+        return Volatile.Read(ref _ready);
     }
 
     private async Task CreateMissingTablesAsync(string prefix)
