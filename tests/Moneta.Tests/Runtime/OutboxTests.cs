@@ -130,6 +130,29 @@ public sealed class OutboxTests : IDisposable
 
     [Theory]
     [MemberData(nameof(DurableProviders))]
+    public async Task Relays_claiming_at_the_same_moment_never_share_a_message(string provider)
+    {
+        var open = SharedStore(provider);
+        var writer = open();
+        var names = Enumerable.Range(0, 40).Select(i => $"e{i:D2}").ToList();
+        // Every event to its own target, so all are claimable at once and only the lease decides who gets each.
+        await writer.WriteAsync(new GrainId("journal", "source"), [1], [], null, [.. names.Select(n => Event($"target-{n}", n))]);
+
+        var relays = Enumerable.Range(0, 4).Select(_ => open()).ToList();
+        for (var round = 0; round < 3; round++)
+        {
+            var claims = await Task.WhenAll(relays.Select(r => r.ClaimDueMessagesAsync(Now.AddMinutes(round), Lease, names.Count)));
+            var claimed = claims.SelectMany(c => c).Select(m => m.Name).ToList();
+            Assert.Equal(claimed.Count, claimed.Distinct().Count());
+            if (round == 0) Assert.NotEmpty(claimed);
+        }
+
+        foreach (var storage in relays.Append(writer))
+            await DisposeAsync(storage);
+    }
+
+    [Theory]
+    [MemberData(nameof(DurableProviders))]
     public async Task Two_silos_relaying_from_one_store_deliver_every_event_once_in_order(string provider)
     {
         var open = SharedStore(provider);
