@@ -100,7 +100,9 @@ public static class MonetaSilo
                 var dynamo = new DynamoDbStorageOptions();
                 config.GetSection("Storage:DynamoDB").Bind(dynamo);
                 services.AddSingleton(dynamo);
-                services.AddSingleton<IGrainStorage, DynamoDbGrainStorage>();
+                services.AddSingleton<DynamoDbGrainStorage>();
+                services.AddSingleton<IGrainStorage>(provider => provider.GetRequiredService<DynamoDbGrainStorage>());
+                services.AddHostedService<DynamoDbTablesCheck>();
                 break;
             case "InMemory":
                 services.AddSingleton<IGrainStorage, InMemoryGrainStorage>();

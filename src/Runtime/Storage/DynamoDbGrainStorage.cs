@@ -50,7 +50,8 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
     private readonly string _grains;
     private readonly string _index;
     private readonly string _outbox;
-    private readonly string? _createTablesWithPrefix;
+    private readonly string _tablePrefix;
+    private readonly bool _createTables;
     private Task _ready;
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _requests;
@@ -73,8 +74,9 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
         _index = options.TablePrefix + DynamoDbTables.Index;
         _outbox = options.TablePrefix + DynamoDbTables.Outbox;
         _requests = _meter.CreateCounter<long>("moneta.storage.dynamodb.requests", description: "DynamoDB requests, by purpose");
-        _createTablesWithPrefix = options.CreateTables ? options.TablePrefix : null;
-        _ready = _createTablesWithPrefix is null ? Task.CompletedTask : CreateMissingTablesAsync(_createTablesWithPrefix);
+        _tablePrefix = options.TablePrefix;
+        _createTables = options.CreateTables;
+        _ready = PrepareTablesAsync();
     }
 
     public static IAmazonDynamoDB CreateClient(DynamoDbStorageOptions options)
@@ -510,20 +512,41 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
         return response.Items is { Count: > 0 };
     }
 
-    /// <summary>The tables exist (or are not ours to create). A failed creation, e.g. DynamoDB not yet reachable, is tried again on the next call.</summary>
+    /// <summary>
+    /// Completes when the tables exist: created if configured to, else checked, so that a silo pointed at the wrong
+    /// prefix or region fails at start with a message instead of on every request. A silo awaits this before it serves.
+    /// </summary>
+    public Task EnsureTablesAsync() => ReadyAsync();
+
+    /// <summary>A failed preparation (DynamoDB not reachable yet, tables not created yet) is tried again on the next call.</summary>
     private Task ReadyAsync()
     {
         var ready = Volatile.Read(ref _ready);
         if (!ready.IsFaulted && !ready.IsCanceled)
             return ready;
-        Interlocked.CompareExchange(ref _ready, CreateMissingTablesAsync(_createTablesWithPrefix!), ready);
+        Interlocked.CompareExchange(ref _ready, PrepareTablesAsync(), ready);
         return Volatile.Read(ref _ready);
     }
 
-    private async Task CreateMissingTablesAsync(string prefix)
+    private async Task PrepareTablesAsync()
     {
-        foreach (var definition in DynamoDbTables.Definitions(prefix))
+        foreach (var definition in DynamoDbTables.Definitions(_tablePrefix))
         {
+            if (!_createTables)
+            {
+                try
+                {
+                    await _client.DescribeTableAsync(definition.TableName);
+                    continue;
+                }
+                catch (ResourceNotFoundException e)
+                {
+                    throw new InvalidOperationException(
+                        $"DynamoDB table {definition.TableName} does not exist. Create the tables with deploy/cloudformation/tables.yaml " +
+                        "(TablePrefix as configured), or set Moneta:Storage:DynamoDB:CreateTables=true in development.", e);
+                }
+            }
+
             try
             {
                 await _client.CreateTableAsync(definition);
