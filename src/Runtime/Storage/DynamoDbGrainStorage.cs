@@ -52,9 +52,9 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
     private readonly string _outbox;
     private readonly string _tablePrefix;
     private readonly bool _createTables;
-    private Task _ready;
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _requests;
+    private Task _ready; // the tables' preparation; replaced if it failed (ReadyAsync)
 
     // What this silo last read or wrote of each grain: the index entries (and last event sequence) stored under an
     // ETag. A write whose expected ETag matches needs no read to know which index items to replace; a miss costs one
