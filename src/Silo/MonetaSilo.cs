@@ -99,11 +99,19 @@ public static class MonetaSilo
                 services.AddSingleton(options);
                 services.AddSingleton<IGrainStorage, SqliteGrainStorage>();
                 break;
+            case "DynamoDB":
+                var dynamo = new DynamoDbStorageOptions();
+                config.GetSection("Storage:DynamoDB").Bind(dynamo);
+                services.AddSingleton(dynamo);
+                services.AddSingleton<DynamoDbGrainStorage>();
+                services.AddSingleton<IGrainStorage>(provider => provider.GetRequiredService<DynamoDbGrainStorage>());
+                services.AddHostedService<DynamoDbTablesCheck>();
+                break;
             case "InMemory":
                 services.AddSingleton<IGrainStorage, InMemoryGrainStorage>();
                 break;
             case var other:
-                throw new InvalidOperationException($"Moneta:Storage:Provider '{other}' is not supported; use Sqlite or InMemory.");
+                throw new InvalidOperationException($"Moneta:Storage:Provider '{other}' is not supported; use Sqlite, DynamoDB or InMemory.");
         }
     }
 }

@@ -14,3 +14,7 @@ public sealed class GrainCallTimeoutException(string grainId, string method, Tim
 /// <summary>A grain's serialized state exceeds what the storage provider can hold in one item.</summary>
 public sealed class GrainStateTooLargeException(string grainId, int size, int limit)
     : Exception($"State of grain {grainId} is {size} bytes; the storage limit is {limit} bytes.");
+
+/// <summary>One grain write would change more items than the storage provider can commit atomically.</summary>
+public sealed class GrainWriteTooLargeException(string grainId, int items, int limit)
+    : Exception($"A write of grain {grainId} changes {items} items; the storage commits at most {limit} in one transaction.");

@@ -5,12 +5,15 @@ using Moneta.Tests.Support;
 
 namespace Moneta.Tests.Api;
 
-/// <summary>Three silos, each with its own HTTP endpoint, on one SQLite store: consistency comes from conditional writes.</summary>
-public sealed class ClusterTests : IAsyncLifetime
+/// <summary>Three silos, each with its own HTTP endpoint, on one store: consistency comes from conditional writes.</summary>
+public abstract class ClusterTests : IAsyncLifetime
 {
     private TestCluster _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(silos: 3);
+    /// <summary>The store the three silos share: null for the default (one SQLite file).</summary>
+    protected abstract IDictionary<string, string?>? Settings { get; }
+
+    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(silos: 3, Settings);
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
@@ -109,4 +112,14 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     private static HttpClient ClientOf(TestSilo silo, TestPartner partner) => silo.NewClient(partner.AccessToken);
+}
+
+public sealed class SqliteClusterTests : ClusterTests
+{
+    protected override IDictionary<string, string?>? Settings => null;
+}
+
+public sealed class DynamoDbClusterTests : ClusterTests
+{
+    protected override IDictionary<string, string?> Settings { get; } = DynamoDbLocal.SiloConfiguration(DynamoDbLocal.NewTablePrefix());
 }

@@ -6,7 +6,7 @@ using Moneta.Tests.Support;
 
 namespace Moneta.Tests.Api;
 
-public sealed class ContractFlowTests(SiloFixture fixture) : IClassFixture<SiloFixture>
+public abstract class ContractFlowTests(SiloFixture fixture)
 {
     private TestSilo Silo => fixture.Silo;
 
@@ -214,3 +214,9 @@ public sealed class ContractFlowTests(SiloFixture fixture) : IClassFixture<SiloF
           signing_order: [mo, moneta, publisher]
         """;
 }
+
+/// <summary>The contract flow on SQLite, the embedded default.</summary>
+public sealed class SqliteContractFlowTests(SiloFixture fixture) : ContractFlowTests(fixture), IClassFixture<SiloFixture>;
+
+/// <summary>The same flow on DynamoDB Local: the production data plane.</summary>
+public sealed class DynamoDbContractFlowTests(DynamoDbSiloFixture fixture) : ContractFlowTests(fixture), IClassFixture<DynamoDbSiloFixture>;

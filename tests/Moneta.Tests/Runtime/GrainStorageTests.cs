@@ -11,7 +11,7 @@ public sealed class GrainStorageTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
 
-    public static TheoryData<string> Providers => ["memory", "sqlite"];
+    public static TheoryData<string> Providers => ["memory", "sqlite", "dynamodb"];
 
     [Theory]
     [MemberData(nameof(Providers))]
@@ -55,6 +55,71 @@ public sealed class GrainStorageTests : IDisposable
         await Assert.ThrowsAsync<FormatException>(() => storage.QueryAsync("contract", "status", "pending", "not-a-cursor", 2));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_state_may_have_several_entries_under_one_index_name_and_drop_some(string provider)
+    {
+        var storage = Create(provider);
+        var owner = new GrainId("endpoints", "org-1");
+        var etag = await storage.WriteAsync(owner, [1], [new IndexEntry("endpoint_id", "ep-1", ""), new IndexEntry("endpoint_id", "ep-2", ""), new IndexEntry("endpoint_id", "ep-2", "")], null);
+        Assert.Equal(["org-1"], await ReadAll(storage, "endpoint_id", "ep-1", pageSize: 5, grainType: "endpoints"));
+        Assert.Equal(["org-1"], await ReadAll(storage, "endpoint_id", "ep-2", pageSize: 5, grainType: "endpoints"));
+
+        etag = await storage.WriteAsync(owner, [2], [new IndexEntry("endpoint_id", "ep-2", ""), new IndexEntry("endpoint_id", "ep-3", "")], etag);
+        Assert.Empty(await ReadAll(storage, "endpoint_id", "ep-1", pageSize: 5, grainType: "endpoints"));
+        Assert.Equal(["org-1"], await ReadAll(storage, "endpoint_id", "ep-3", pageSize: 5, grainType: "endpoints"));
+
+        await storage.ClearAsync(owner, etag);
+        Assert.Empty(await ReadAll(storage, "endpoint_id", "ep-2", pageSize: 5, grainType: "endpoints"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_state_at_the_runtime_size_cap_is_stored_whole(string provider)
+    {
+        var storage = Create(provider);
+        var data = new byte[new GrainRuntimeOptions().MaxStateBytes];
+        Random.Shared.NextBytes(data);
+        var etag = await storage.WriteAsync(new GrainId("thing", "big"), data, [new IndexEntry("all", "x", "1")], null);
+
+        var stored = await storage.ReadAsync(new GrainId("thing", "big"));
+        Assert.Equal(etag, stored!.ETag);
+        Assert.Equal(data, stored.Data);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_writer_whose_etag_went_stale_on_another_connection_is_refused(string provider)
+    {
+        // Two silos on one store: each provider instance may remember what it wrote, but never trusts it over the store.
+        var (first, second) = provider == "dynamodb" ? Pair(DynamoDbLocal.NewTablePrefix()) : (Create(provider), (IGrainStorage?)null);
+        second ??= first;
+        var id = new GrainId("thing", "shared");
+        var etag = await first.WriteAsync(id, [1], [new IndexEntry("all", "x", "1")], null);
+        var read = await second.ReadAsync(id);
+        await second.WriteAsync(id, [2], [new IndexEntry("all", "y", "1")], read!.ETag);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => first.WriteAsync(id, [3], [new IndexEntry("all", "z", "1")], etag));
+        Assert.Empty(await ReadAll(first, "all", "x", pageSize: 5, grainType: "thing"));
+        Assert.Equal(["shared"], await ReadAll(first, "all", "y", pageSize: 5, grainType: "thing"));
+        Assert.Empty(await ReadAll(first, "all", "z", pageSize: 5, grainType: "thing"));
+
+        static (IGrainStorage, IGrainStorage?) Pair(string prefix) => (DynamoDbLocal.CreateStorage(prefix), DynamoDbLocal.CreateStorage(prefix));
+    }
+
+    [Fact]
+    public async Task A_dynamodb_write_beyond_the_transaction_limit_fails_clearly_and_writes_nothing()
+    {
+        var storage = DynamoDbLocal.CreateStorage();
+        var id = new GrainId("thing", "wide");
+        var entries = Enumerable.Range(0, DynamoDbGrainStorage.MaxTransactionItems).Select(i => new IndexEntry("all", $"k{i}", "")).ToList();
+
+        await Assert.ThrowsAsync<GrainWriteTooLargeException>(() => storage.WriteAsync(id, [1], entries, null));
+        Assert.Null(await storage.ReadAsync(id));
+        await storage.WriteAsync(id, [1], entries[..^1], null); // exactly 100 items: the state and 99 entries
+        Assert.Equal(["wide"], await ReadAll(storage, "all", "k98", pageSize: 5, grainType: "thing"));
+    }
+
     [Fact]
     public async Task Concurrent_writes_are_group_committed_and_all_acknowledged()
     {
@@ -69,9 +134,12 @@ public sealed class GrainStorageTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private IGrainStorage Create(string provider) => provider == "memory"
-        ? new InMemoryGrainStorage()
-        : new SqliteGrainStorage(new SqliteStorageOptions { Path = Path.Combine(_directory.Path, $"{Guid.NewGuid():N}.db") }, NullLogger<SqliteGrainStorage>.Instance);
+    private IGrainStorage Create(string provider) => provider switch
+    {
+        "memory" => new InMemoryGrainStorage(),
+        "dynamodb" => DynamoDbLocal.CreateStorage(),
+        _ => new SqliteGrainStorage(new SqliteStorageOptions { Path = Path.Combine(_directory.Path, $"{Guid.NewGuid():N}.db") }, NullLogger<SqliteGrainStorage>.Instance),
+    };
 
     private static async Task<List<string>> ReadAll(IGrainStorage storage, string index, string key, int pageSize, string grainType = "contract")
     {

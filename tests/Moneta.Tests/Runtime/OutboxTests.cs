@@ -17,7 +17,10 @@ public sealed class OutboxTests : IDisposable
 
     private readonly TempDirectory _directory = new();
 
-    public static TheoryData<string> Providers => ["memory", "sqlite"];
+    public static TheoryData<string> Providers => ["memory", "sqlite", "dynamodb"];
+
+    /// <summary>Providers several silos (or a restarted one) can share.</summary>
+    public static TheoryData<string> DurableProviders => ["sqlite", "dynamodb"];
 
     [Theory]
     [MemberData(nameof(Providers))]
@@ -125,12 +128,36 @@ public sealed class OutboxTests : IDisposable
         Assert.Equal(["kept"], (await storage.ClaimDueMessagesAsync(DateTimeOffset.UtcNow, Lease, 10)).Select(m => m.Name));
     }
 
-    [Fact]
-    public async Task Two_silos_relaying_from_one_store_deliver_every_event_once_in_order()
+    [Theory]
+    [MemberData(nameof(DurableProviders))]
+    public async Task Relays_claiming_at_the_same_moment_never_share_a_message(string provider)
     {
-        var path = Path.Combine(_directory.Path, "relay.db");
-        var (sender, senderServices) = await StartSiloAsync(path);
-        var (_, otherServices) = await StartSiloAsync(path);
+        var open = SharedStore(provider);
+        var writer = open();
+        var names = Enumerable.Range(0, 40).Select(i => $"e{i:D2}").ToList();
+        // Every event to its own target, so all are claimable at once and only the lease decides who gets each.
+        await writer.WriteAsync(new GrainId("journal", "source"), [1], [], null, [.. names.Select(n => Event($"target-{n}", n))]);
+
+        var relays = Enumerable.Range(0, 4).Select(_ => open()).ToList();
+        for (var round = 0; round < 3; round++)
+        {
+            var claims = await Task.WhenAll(relays.Select(r => r.ClaimDueMessagesAsync(Now.AddMinutes(round), Lease, names.Count)));
+            var claimed = claims.SelectMany(c => c).Select(m => m.Name).ToList();
+            Assert.Equal(claimed.Count, claimed.Distinct().Count());
+            if (round == 0) Assert.NotEmpty(claimed);
+        }
+
+        foreach (var storage in relays.Append(writer))
+            await DisposeAsync(storage);
+    }
+
+    [Theory]
+    [MemberData(nameof(DurableProviders))]
+    public async Task Two_silos_relaying_from_one_store_deliver_every_event_once_in_order(string provider)
+    {
+        var open = SharedStore(provider);
+        var (sender, senderServices) = await StartSiloAsync(open());
+        var (_, otherServices) = await StartSiloAsync(open());
         await using var __ = senderServices;
         await using var ___ = otherServices;
 
@@ -140,36 +167,32 @@ public sealed class OutboxTests : IDisposable
 
         await Eventually.TrueAsync(async () => (await sender.GetGrain<IJournalGrain>("consumer").Received()).Count == sent.Count, because: "every event arrives");
         Assert.Equal(sent, await sender.GetGrain<IJournalGrain>("consumer").Received());
-        await using var observer = Open(path);
-        await Eventually.TrueAsync(async () => (await observer.ClaimDueMessagesAsync(DateTimeOffset.UtcNow.AddHours(1), Lease, 10)).Count == 0,
-            because: "delivered messages leave the outbox");
+        await Eventually.TrueAsync(async () => await PendingAsync(open) == 0, because: "delivered messages leave the outbox");
     }
 
-    [Fact]
-    public async Task A_reminder_survives_a_restart_and_fires_once()
+    [Theory]
+    [MemberData(nameof(DurableProviders))]
+    public async Task A_reminder_survives_a_restart_and_fires_once(string provider)
     {
-        var path = Path.Combine(_directory.Path, "reminders.db");
-        await using (var stoppedStorage = Open(path))
-        {
-            var (stopped, stoppedServices) = TestRuntime.Create(stoppedStorage);
-            await stopped.GetGrain<IJournalGrain>("sleeper").RemindMeAt(DateTimeOffset.UtcNow.AddMilliseconds(300));
-            await stoppedServices.DisposeAsync();
-        }
+        var open = SharedStore(provider);
+        var stoppedStorage = open();
+        var (stopped, stoppedServices) = TestRuntime.Create(stoppedStorage);
+        await stopped.GetGrain<IJournalGrain>("sleeper").RemindMeAt(DateTimeOffset.UtcNow.AddMilliseconds(300));
+        await stoppedServices.DisposeAsync();
+        await DisposeAsync(stoppedStorage);
 
-        var (restarted, services) = await StartSiloAsync(path);
+        var (restarted, services) = await StartSiloAsync(open());
         await using var _ = services;
         await Eventually.TrueAsync(async () => await restarted.GetGrain<IJournalGrain>("sleeper").RemindersReceived() == 1, because: "the reminder fires after the restart");
-        await using var observer = Open(path);
-        await Eventually.TrueAsync(async () => (await observer.ClaimDueMessagesAsync(DateTimeOffset.UtcNow.AddHours(1), Lease, 10)).Count == 0,
-            because: "a fired reminder is gone");
+        await Eventually.TrueAsync(async () => await PendingAsync(open) == 0, because: "a fired reminder is gone");
         Assert.Equal(1, await restarted.GetGrain<IJournalGrain>("sleeper").RemindersReceived());
     }
 
     public void Dispose() => _directory.Dispose();
 
-    private static async Task<(GrainRuntime Runtime, ServiceProvider Services)> StartSiloAsync(string path)
+    private static async Task<(GrainRuntime Runtime, ServiceProvider Services)> StartSiloAsync(IGrainStorage storage)
     {
-        var (runtime, services) = TestRuntime.Create(Open(path), o => o.MessagePollInterval = TimeSpan.FromMilliseconds(50));
+        var (runtime, services) = TestRuntime.Create(storage, o => o.MessagePollInterval = TimeSpan.FromMilliseconds(50));
         foreach (var hosted in services.GetServices<IHostedService>())
             await hosted.StartAsync(CancellationToken.None);
         return (runtime, services);
@@ -178,9 +201,45 @@ public sealed class OutboxTests : IDisposable
     private static SqliteGrainStorage Open(string path) =>
         new(new SqliteStorageOptions { Path = path }, NullLogger<SqliteGrainStorage>.Instance);
 
-    private IGrainStorage Create(string provider) => provider == "memory"
-        ? new InMemoryGrainStorage()
-        : Open(Path.Combine(_directory.Path, $"{Guid.NewGuid():N}.db"));
+    private IGrainStorage Create(string provider) => provider switch
+    {
+        "memory" => new InMemoryGrainStorage(),
+        "dynamodb" => DynamoDbLocal.CreateStorage(),
+        _ => Open(Path.Combine(_directory.Path, $"{Guid.NewGuid():N}.db")),
+    };
+
+    /// <summary>Opens the same store again each time it is called, as another silo (or the same one restarted) would.</summary>
+    private Func<IGrainStorage> SharedStore(string provider)
+    {
+        if (provider == "dynamodb")
+        {
+            var prefix = DynamoDbLocal.NewTablePrefix();
+            return () => DynamoDbLocal.CreateStorage(prefix);
+        }
+
+        var path = Path.Combine(_directory.Path, $"{Guid.NewGuid():N}.db");
+        return () => Open(path);
+    }
+
+    /// <summary>How many messages are still stored, due now or later, seen from a fresh connection to the store.</summary>
+    private static async Task<int> PendingAsync(Func<IGrainStorage> open)
+    {
+        var observer = open();
+        try
+        {
+            return (await observer.ClaimDueMessagesAsync(DateTimeOffset.UtcNow.AddHours(1), Lease, 10)).Count;
+        }
+        finally
+        {
+            await DisposeAsync(observer);
+        }
+    }
+
+    private static async ValueTask DisposeAsync(IGrainStorage storage)
+    {
+        if (storage is IAsyncDisposable asynchronous) await asynchronous.DisposeAsync();
+        else (storage as IDisposable)?.Dispose();
+    }
 
     private static OutboxMessage Event(string target, string eventId) =>
         new(new GrainId("journal", target), eventId, OutboxMessageKind.Event, [123, 125], Now);

@@ -1,0 +1,80 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace Moneta.Runtime.Storage;
+
+/// <summary>
+/// The three tables of <see cref="DynamoDbGrainStorage"/>, defined once: the provider creates them from here when
+/// configured to, and a test holds deploy/cloudformation/tables.yaml to the same definitions. docs/storage.md
+/// describes the keys and the access pattern behind each one.
+/// </summary>
+public static class DynamoDbTables
+{
+    /// <summary>One item per grain: pk = "{grain type}/{grain key}".</summary>
+    public const string Grains = "grains";
+
+    /// <summary>One item per index entry: pk = "{grain type}/{index name}/{index key}", sk = "{sort key}\u0001{grain key}".</summary>
+    public const string Index = "grain_index";
+
+    /// <summary>One item per outbox message: pk = "{target type}/{target key}", sk = message name.</summary>
+    public const string Outbox = "outbox";
+
+    /// <summary>Outbox GSI of due messages: pk = shard, sk = due time (Unix ms).</summary>
+    public const string DueIndex = "due";
+
+    /// <summary>Outbox LSI of a target's events by sequence (sparse: reminders have no sequence).</summary>
+    public const string SequenceIndex = "by_seq";
+
+    /// <summary>
+    /// Partitions of the due index. Every silo polls all of them, so the count is part of the data format: changing
+    /// it needs the messages in flight drained first.
+    /// </summary>
+    public const int DueShards = 16;
+
+    public static IReadOnlyList<CreateTableRequest> Definitions(string prefix) =>
+    [
+        new()
+        {
+            TableName = prefix + Grains,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            AttributeDefinitions = [new("pk", ScalarAttributeType.S)],
+            KeySchema = [new("pk", KeyType.HASH)],
+        },
+        new()
+        {
+            TableName = prefix + Index,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            AttributeDefinitions = [new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S)],
+            KeySchema = [new("pk", KeyType.HASH), new("sk", KeyType.RANGE)],
+        },
+        new()
+        {
+            TableName = prefix + Outbox,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            AttributeDefinitions =
+            [
+                new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S),
+                new("due_shard", ScalarAttributeType.S), new("due_at", ScalarAttributeType.N), new("event_seq", ScalarAttributeType.N),
+            ],
+            KeySchema = [new("pk", KeyType.HASH), new("sk", KeyType.RANGE)],
+            GlobalSecondaryIndexes =
+            [
+                new()
+                {
+                    IndexName = DueIndex,
+                    KeySchema = [new("due_shard", KeyType.HASH), new("due_at", KeyType.RANGE)],
+                    Projection = new() { ProjectionType = ProjectionType.INCLUDE, NonKeyAttributes = ["msg_kind", "event_seq"] },
+                },
+            ],
+            LocalSecondaryIndexes =
+            [
+                new()
+                {
+                    IndexName = SequenceIndex,
+                    KeySchema = [new("pk", KeyType.HASH), new("event_seq", KeyType.RANGE)],
+                    Projection = new() { ProjectionType = ProjectionType.KEYS_ONLY },
+                },
+            ],
+        },
+    ];
+}

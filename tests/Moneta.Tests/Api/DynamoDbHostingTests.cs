@@ -1,0 +1,27 @@
+using Moneta.Tests.Support;
+
+namespace Moneta.Tests.Api;
+
+/// <summary>How a silo on DynamoDB starts: tables created when it may, checked when it may not.</summary>
+public sealed class DynamoDbHostingTests
+{
+    [Fact]
+    public async Task A_silo_that_may_not_create_tables_refuses_to_start_without_them_and_says_which()
+    {
+        using var directory = new TempDirectory();
+        var prefix = DynamoDbLocal.NewTablePrefix();
+        var settings = DynamoDbLocal.SiloConfiguration(prefix);
+        settings["Moneta:Storage:DynamoDB:CreateTables"] = "false";
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => TestSilo.StartAsync(directory.Path, settings));
+        Assert.Contains($"{prefix}grains does not exist", refused.Message);
+
+        // Once the tables exist (here made by a silo that may create them), the same configuration starts.
+        await using (await TestSilo.StartAsync(directory.Path, DynamoDbLocal.SiloConfiguration(prefix)))
+        {
+        }
+
+        await using var silo = await TestSilo.StartAsync(directory.Path, settings);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await silo.Anonymous.GetAsync("/health")).StatusCode);
+    }
+}
