@@ -284,23 +284,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixSilo
         private static HttpRequestMessage NewTemplate()
         {
             var name = "matrix-" + Guid.NewGuid().ToString("N");
-            var yaml = $"""
-                template_name: {name}
-                version: 1
-                description: A template published by the authorization matrix test.
-                signing_deadline: P7D
-                schema:
-                  required_fields:
-                    - path: amount
-                      type: amount
-                      currency_field: currency
-                    - path: currency
-                      type: currency
-                signature_rules:
-                  required_signatures: [mo, moneta, publisher]
-                  signing_order: [mo, moneta, publisher]
-                """;
-            return Send(HttpMethod.Post, $"/api/v1/templates/{name}/versions", new JsonObject { ["yaml"] = yaml });
+            return Send(HttpMethod.Post, $"/api/v1/templates/{name}/versions", new JsonObject { ["yaml"] = ContractFlowTests.TemplateYaml(name, 1, "description") });
         }
     }
 
