@@ -34,14 +34,20 @@ public enum DeliveryOutcome
 
 public sealed record DeliveryResult(DeliveryOutcome Outcome, DateTimeOffset? NextAttemptAt);
 
+/// <summary>What a delivery is made of: the event, for which organization, ordered by which dispatcher.</summary>
+public sealed record NewDelivery(string OrganizationId, string DispatcherKey, GrainEvent Event);
+
 /// <summary>One event for one endpoint (the key is the delivery id, endpoint id and event id).</summary>
 public interface IWebhookDeliveryGrain : IGrainWithStringKey
 {
     /// <summary>Records the delivery; the same event for the same endpoint again changes nothing.</summary>
-    Task<WebhookDeliveryView> Create(string organizationId, string dispatcherKey, GrainEvent @event);
+    Task<WebhookDeliveryView> Create(NewDelivery delivery);
 
-    /// <summary>Sends the event once, signed with the target's secrets, and records the attempt.</summary>
-    Task<DeliveryResult> Attempt(WebhookTarget target);
+    /// <summary>
+    /// Sends the event once, signed with the target's secrets, and records the attempt. A delivery not yet on record
+    /// is created from <paramref name="ifNew"/> in the same write (a delivery that goes out at once costs one write).
+    /// </summary>
+    Task<DeliveryResult> Attempt(WebhookTarget target, NewDelivery? ifNew);
 
     /// <summary>Ends the delivery without sending it: its endpoint is gone or disabled.</summary>
     Task<WebhookDeliveryView> GiveUp(string reason);

@@ -17,27 +17,20 @@ public sealed class WebhookDeliveryGrain(
 {
     private WebhookDeliveryState Delivery => state.State;
 
-    public async Task<WebhookDeliveryView> Create(string organizationId, string dispatcherKey, GrainEvent @event)
+    public async Task<WebhookDeliveryView> Create(NewDelivery delivery)
     {
         await state.ReadStateAsync();
         if (state.RecordExists) return Delivery.ToView(GrainKey);
 
-        var now = clock.GetUtcNow();
-        await CommitAsync(new WebhookDeliveryState
-        {
-            EndpointId = GrainKey[..GrainKey.IndexOf(':', StringComparison.Ordinal)],
-            OrganizationId = organizationId,
-            DispatcherKey = dispatcherKey,
-            Event = @event,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        });
+        await CommitAsync(Recorded(delivery));
         return Delivery.ToView(GrainKey);
     }
 
-    public async Task<DeliveryResult> Attempt(WebhookTarget target)
+    public async Task<DeliveryResult> Attempt(WebhookTarget target, NewDelivery? ifNew)
     {
-        await EnsureExistsAsync();
+        await state.ReadStateAsync();
+        if (!state.RecordExists)
+            state.State = ifNew is null ? throw NotFound() : Recorded(ifNew);
         if (Delivery.Status != WebhookDeliveryStatuses.Pending)
             return new DeliveryResult(Delivery.Status == WebhookDeliveryStatuses.Delivered ? DeliveryOutcome.Delivered : DeliveryOutcome.Dead, null);
 
@@ -89,6 +82,20 @@ public sealed class WebhookDeliveryGrain(
         return state.RecordExists ? Delivery.DispatcherKey : null;
     }
 
+    private WebhookDeliveryState Recorded(NewDelivery delivery)
+    {
+        var now = clock.GetUtcNow();
+        return new WebhookDeliveryState
+        {
+            EndpointId = GrainKey[..GrainKey.IndexOf(':', StringComparison.Ordinal)],
+            OrganizationId = delivery.OrganizationId,
+            DispatcherKey = delivery.DispatcherKey,
+            Event = delivery.Event,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+    }
+
     /// <summary>The next delay from the schedule, with ±10% jitter so that endpoints coming back are not hit in lockstep.</summary>
     private (WebhookDeliveryState, DeliveryResult) RetryLater(WebhookDeliveryState attempted)
     {
@@ -100,9 +107,11 @@ public sealed class WebhookDeliveryGrain(
     private async Task EnsureExistsAsync()
     {
         await state.ReadStateAsync();
-        if (!state.RecordExists)
-            throw DomainException.NotFound(ErrorCodes.WebhookDeliveryNotFound, $"No webhook delivery has id '{GrainKey}'.");
+        if (!state.RecordExists) throw NotFound();
     }
+
+    private DomainException NotFound() =>
+        DomainException.NotFound(ErrorCodes.WebhookDeliveryNotFound, $"No webhook delivery has id '{GrainKey}'.");
 
     private async Task CommitAsync(WebhookDeliveryState next)
     {

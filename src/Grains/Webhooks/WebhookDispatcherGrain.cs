@@ -29,11 +29,12 @@ public sealed class WebhookDispatcherGrain(IPersistentState<WebhookDispatcherSta
             return;
         }
 
-        var targets = (await Endpoints.Targets()).Where(t => t.Wants(@event.Type)).ToList();
-        if (targets.Count == 0 && !state.RecordExists) return; // nobody listens: nothing to send, nothing to store
+        var targets = await Endpoints.Targets();
+        var listening = targets.Where(t => t.Wants(@event.Type)).ToList();
+        if (listening.Count == 0 && !state.RecordExists) return; // nobody listens: nothing to send, nothing to store
 
-        state.State = await TakeInAsync(@event, targets);
-        await SendDueAsync();
+        var createdByAttempt = await TakeInAsync(@event, listening);
+        await SendDueAsync(targets, createdByAttempt);
     }
 
     public async Task ReceiveReminder(string name)
@@ -51,27 +52,40 @@ public sealed class WebhookDispatcherGrain(IPersistentState<WebhookDispatcherSta
         await SendDueAsync();
     }
 
-    /// <summary>A delivery for every endpoint that wants the event, queued behind the subject's earlier events.</summary>
-    private async Task<WebhookDispatcherState> TakeInAsync(GrainEvent @event, IReadOnlyList<WebhookTarget> targets)
+    /// <summary>
+    /// Queues a delivery for every endpoint that wants the event, behind the subject's earlier events. One queued
+    /// behind others is put on record now, so it is listed while it waits; one at the head of its queue goes out in
+    /// this turn and is put on record by that attempt (one write instead of two). Until this turn's write, nothing
+    /// depends on it: if the turn fails, the event comes again and is taken in again.
+    /// </summary>
+    private async Task<Dictionary<string, NewDelivery>> TakeInAsync(GrainEvent @event, IReadOnlyList<WebhookTarget> targets)
     {
+        var delivery = new NewDelivery(OrganizationId, GrainKey, @event);
+        var createdByAttempt = new Dictionary<string, NewDelivery>();
         var next = Dispatch.Seen(@event.Id);
         foreach (var target in targets)
         {
             var deliveryId = WebhookSubjects.DeliveryId(target.EndpointId, @event.Id);
-            await Delivery(deliveryId).Create(OrganizationId, GrainKey, @event);
+            if (next.HasQueueFor(target.EndpointId))
+                await Delivery(deliveryId).Create(delivery);
+            else
+                createdByAttempt[deliveryId] = delivery;
             next = next.Enqueue(target.EndpointId, deliveryId, clock.GetUtcNow());
         }
 
-        return next;
+        state.State = next;
+        return createdByAttempt;
     }
 
-    private async Task SendDueAsync()
+    /// <param name="targets">The endpoints, if this turn has read them already.</param>
+    /// <param name="createdByAttempt">Deliveries this turn queued without putting them on record yet.</param>
+    private async Task SendDueAsync(IReadOnlyList<WebhookTarget>? targets = null, Dictionary<string, NewDelivery>? createdByAttempt = null)
     {
         var due = Dispatch.Queues.Where(q => q.IsDue(clock.GetUtcNow())).ToList();
         if (due.Count > 0)
         {
-            var targets = (await Endpoints.Targets()).ToDictionary(t => t.EndpointId);
-            var sent = await Task.WhenAll(due.Select(q => SendHeadAsync(q, targets.GetValueOrDefault(q.EndpointId))));
+            var byEndpoint = (targets ?? await Endpoints.Targets()).ToDictionary(t => t.EndpointId);
+            var sent = await Task.WhenAll(due.Select(q => SendHeadAsync(q, byEndpoint.GetValueOrDefault(q.EndpointId), createdByAttempt?.GetValueOrDefault(q.DeliveryIds[0]))));
             state.State = Dispatch.WithQueues(sent);
         }
 
@@ -82,12 +96,12 @@ public sealed class WebhookDispatcherGrain(IPersistentState<WebhookDispatcherSta
         await state.WriteStateAsync();
     }
 
-    private async Task<EndpointQueue> SendHeadAsync(EndpointQueue queue, WebhookTarget? target)
+    private async Task<EndpointQueue> SendHeadAsync(EndpointQueue queue, WebhookTarget? target, NewDelivery? headIfNew)
     {
         if (target is null || !target.Enabled)
             return await GiveUpAsync(queue, target is null ? "the endpoint was deleted" : "the endpoint is disabled");
 
-        var result = await Delivery(queue.DeliveryIds[0]).Attempt(target);
+        var result = await Delivery(queue.DeliveryIds[0]).Attempt(target, headIfNew);
         switch (result.Outcome)
         {
             case DeliveryOutcome.RetryLater:

@@ -23,6 +23,8 @@ public sealed record WebhookDispatcherState
 
     public bool IsQueued(string deliveryId) => Queues.Any(q => q.DeliveryIds.Contains(deliveryId));
 
+    public bool HasQueueFor(string endpointId) => Queues.Any(q => q.EndpointId == endpointId);
+
     public WebhookDispatcherState Seen(string eventId) => this with { RecentEventIds = [.. RecentEventIds.TakeLast(RecentEventsKept - 1), eventId] };
 
     public WebhookDispatcherState Enqueue(string endpointId, string deliveryId, DateTimeOffset now)
