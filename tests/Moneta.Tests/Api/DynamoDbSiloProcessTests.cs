@@ -98,8 +98,8 @@ public sealed class DynamoDbSiloProcessTests : IAsyncLifetime, IDisposable
     public async Task Contracts_and_webhooks_spread_over_silo_processes_are_all_delivered_once_even_when_one_is_killed()
     {
         var scenario = await ContractScenario.CreateAsync(_silos[0]);
-        await RegisterEndpointAsync(scenario.Mo, "/mo");
-        await RegisterEndpointAsync(scenario.Publisher, "/publisher");
+        await _receiver.SubscribeAsync(scenario.Mo, "/mo");
+        await _receiver.SubscribeAsync(scenario.Publisher, "/publisher");
 
         var finalized = new ConcurrentBag<string>();
         using var stop = new CancellationTokenSource();
@@ -143,13 +143,11 @@ public sealed class DynamoDbSiloProcessTests : IAsyncLifetime, IDisposable
         Assert.Equal(listed.Count, listed.Distinct().Count());
         Assert.Subset(listed.ToHashSet(), finalized.ToHashSet());
 
-        await Eventually.TrueAsync(() => Task.FromResult(finalized.All(id => Types("/publisher", id).Count == 2 && Types("/mo", id).Count == 1)),
+        await Eventually.TrueAsync(() => Task.FromResult(finalized.All(id => _receiver.TypesAbout("/publisher", id).Count == 2 && _receiver.TypesAbout("/mo", id).Count == 1)),
             TimeSpan.FromSeconds(90), "every webhook arrives, including those the killed silo had claimed");
         foreach (var id in finalized)
-            Assert.Equal(["contract.awaiting_signature", "contract.finalized"], Types("/publisher", id));
-        Assert.All(_receiver.Received, r => Assert.True(r.Verified, $"{r.Type} to {r.Path} verifies"));
-        // At least once on the wire, but never two different webhooks for one event (nothing applied twice).
-        Assert.All(_receiver.Received.GroupBy(r => (r.Path, r.Type, r.ContractId)), g => Assert.Single(g.Select(r => r.Id).Distinct()));
+            Assert.Equal(["contract.awaiting_signature", "contract.finalized"], _receiver.TypesAbout("/publisher", id));
+        _receiver.AssertAllVerifiedAndOneIdPerEvent(); // at least once on the wire, never two webhooks for one event
     }
 
     private static string[] Settings(string tablePrefix) =>
@@ -172,14 +170,4 @@ public sealed class DynamoDbSiloProcessTests : IAsyncLifetime, IDisposable
         while (cursor is not null);
         return ids;
     }
-
-    private async Task RegisterEndpointAsync(TestPartner partner, string path)
-    {
-        var created = await Json.ReadAsync(await partner.Http.PostAsJsonAsync($"/api/v1/organizations/{partner.Kind}/{partner.Id}/webhooks", new { url = _receiver.Url(path) }), HttpStatusCode.Created);
-        _receiver.Trust(path, created["secret"]!.GetValue<string>());
-    }
-
-    /// <summary>The distinct event types a path received about a contract, in first-arrival order.</summary>
-    private List<string> Types(string path, string contractId) =>
-        [.. _receiver.Accepted.Where(r => r.Path == path && r.ContractId == contractId).DistinctBy(r => r.Id).Select(r => r.Type)];
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -69,6 +70,41 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     /// <summary>The secrets a request to <paramref name="path"/> may be signed with.</summary>
     public void Trust(string path, params string[] secrets) => _secrets[path] = secrets;
+
+    /// <summary>Registers <paramref name="path"/> here as a webhook endpoint of the partner and trusts its secret; returns the endpoint id.</summary>
+    public async Task<string> SubscribeAsync(TestPartner partner, string path, params string[] eventTypes)
+    {
+        var (endpointId, secret) = await CreateEndpointAsync(partner, Url(path), eventTypes);
+        Trust(path, secret);
+        return endpointId;
+    }
+
+    /// <summary>Registers a webhook endpoint as the partner itself would; returns its id and the secret shown this once.</summary>
+    public static async Task<(string EndpointId, string Secret)> CreateEndpointAsync(TestPartner partner, string url, params string[] eventTypes)
+    {
+        var body = new JsonObject { ["url"] = url };
+        if (eventTypes.Length > 0) body["event_types"] = new JsonArray([.. eventTypes.Select(t => JsonValue.Create(t))]);
+        var created = await Json.ReadAsync(await partner.Http.PostAsJsonAsync($"/api/v1/organizations/{partner.Kind}/{partner.Id}/webhooks", body), HttpStatusCode.Created);
+        var secret = created["secret"]!.GetValue<string>();
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        return (created["endpoint"]!["id"]!.GetValue<string>(), secret);
+    }
+
+    /// <summary>The types of the webhooks a path accepted about one contract, each webhook-id once, in arrival order.</summary>
+    public List<string> TypesAbout(string path, string contractId) =>
+        [.. Accepted.Where(r => r.Path == path && r.ContractId == contractId).DistinctBy(r => r.Id).Select(r => r.Type)];
+
+    /// <summary>
+    /// Every request verified, and delivery at least once never became two different webhooks for one event:
+    /// a webhook sent again carries the same webhook-id and the same bytes.
+    /// </summary>
+    public void AssertAllVerifiedAndOneIdPerEvent()
+    {
+        Assert.All(Received, r => Assert.True(r.Verified, $"{r.Type} to {r.Path} verifies"));
+        foreach (var repeats in Received.GroupBy(r => (r.Path, r.Id)))
+            Assert.Single(repeats.Select(r => Convert.ToBase64String(r.RawBody)).Distinct());
+        Assert.All(Received.GroupBy(r => (r.Path, r.Type, r.ContractId)), sent => Assert.Single(sent.Select(r => r.Id).Distinct()));
+    }
 
     public async Task StartAgainAsync()
     {

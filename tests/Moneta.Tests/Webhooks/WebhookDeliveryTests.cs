@@ -17,18 +17,19 @@ public sealed class WebhookDeliveryTests
         await using var cluster = await StartAsync();
         await using var receiver = await WebhookReceiver.StartAsync();
         var scenario = await ContractScenario.CreateAsync(cluster.First);
-        await RegisterEndpointAsync(scenario.Mo, receiver, "/mo");
-        await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+        await receiver.SubscribeAsync(scenario.Mo, "/mo");
+        await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
 
         var contract = await scenario.InitiateAsync();
         await Json.ReadAsync(await scenario.PublisherSignsAsync(contract), HttpStatusCode.OK);
         var contractId = contract["contract_id"]!.GetValue<string>();
 
-        await Eventually.TrueAsync(() => Task.FromResult(Distinct(receiver.Accepted, contractId).Count == 3), because: "three webhooks arrive");
-        var received = Distinct(receiver.Accepted, contractId);
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.TypesAbout("/publisher", contractId).Count == 2 && receiver.TypesAbout("/mo", contractId).Count == 1),
+            because: "three webhooks arrive");
+        Assert.Equal(["contract.awaiting_signature", "contract.finalized"], receiver.TypesAbout("/publisher", contractId));
+        Assert.Equal(["contract.finalized"], receiver.TypesAbout("/mo", contractId));
+        var received = receiver.Accepted;
         Assert.All(received, r => Assert.True(r.Verified, $"{r.Type} to {r.Path} verifies"));
-        Assert.Equal(["contract.awaiting_signature", "contract.finalized"], received.Where(r => r.Path == "/publisher").Select(r => r.Type));
-        Assert.Equal(["contract.finalized"], received.Where(r => r.Path == "/mo").Select(r => r.Type));
 
         var awaiting = received.First(r => r.Type == "contract.awaiting_signature").Body;
         Assert.Equal("publisher", awaiting["data"]!["awaiting_role"]!.GetValue<string>());
@@ -45,7 +46,7 @@ public sealed class WebhookDeliveryTests
         await using var cluster = await StartAsync();
         await using var receiver = await WebhookReceiver.StartAsync();
         var scenario = await ContractScenario.CreateAsync(cluster.First);
-        var endpointId = await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+        var endpointId = await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
         await receiver.StopAsync();
 
         var contractIds = new List<string>();
@@ -60,9 +61,9 @@ public sealed class WebhookDeliveryTests
             because: "deliveries are retried while the receiver is down");
         await receiver.StartAgainAsync();
 
-        await Eventually.TrueAsync(() => Task.FromResult(contractIds.All(id => Distinct(receiver.Accepted, id).Count == 2)), TimeSpan.FromSeconds(30), "every webhook arrives");
+        await Eventually.TrueAsync(() => Task.FromResult(contractIds.All(id => receiver.TypesAbout("/publisher", id).Count == 2)), TimeSpan.FromSeconds(30), "every webhook arrives");
         foreach (var id in contractIds)
-            Assert.Equal(["contract.awaiting_signature", "contract.finalized"], Distinct(receiver.Accepted, id).Select(r => r.Type));
+            Assert.Equal(["contract.awaiting_signature", "contract.finalized"], receiver.TypesAbout("/publisher", id));
         Assert.All(receiver.Accepted, r => Assert.True(r.Verified));
 
         var failedAttempt = (await DeliveriesAsync(scenario.Publisher, endpointId)).SelectMany(d => d["attempts"]!.AsArray()).First(a => a!["status_code"] is null);
@@ -75,7 +76,7 @@ public sealed class WebhookDeliveryTests
         await using var cluster = await StartAsync(retries: ["00:00:00", "00:00:00.2"]);
         await using var receiver = await WebhookReceiver.StartAsync();
         var scenario = await ContractScenario.CreateAsync(cluster.First);
-        var endpointId = await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+        var endpointId = await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
         receiver.Answer = _ => 500;
 
         var contract = await scenario.InitiateAsync();
@@ -107,7 +108,7 @@ public sealed class WebhookDeliveryTests
         await using var cluster = await StartAsync();
         await using var receiver = await WebhookReceiver.StartAsync();
         var scenario = await ContractScenario.CreateAsync(cluster.First);
-        var endpointId = await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+        var endpointId = await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
         receiver.Answer = _ => 410;
 
         var contract = await scenario.InitiateAsync();
@@ -132,7 +133,7 @@ public sealed class WebhookDeliveryTests
         await using var cluster = await StartAsync();
         await using var receiver = await WebhookReceiver.StartAsync();
         var scenario = await ContractScenario.CreateAsync(cluster.First);
-        var (endpointId, oldSecret) = await CreateEndpointAsync(scenario.Publisher, receiver.Url("/publisher"));
+        var (endpointId, oldSecret) = await WebhookReceiver.CreateEndpointAsync(scenario.Publisher, receiver.Url("/publisher"));
         var endpointUrl = $"/api/v1/organizations/publisher/{scenario.Publisher.Id}/webhooks/{endpointId}";
 
         var rotated = await Json.ReadAsync(await scenario.Publisher.Http.PostAsJsonAsync($"{endpointUrl}/secret/rotate", new { overlap_seconds = 3600 }), HttpStatusCode.OK);
@@ -162,7 +163,7 @@ public sealed class WebhookDeliveryTests
         await using var cluster = await StartAsync(retries: ["00:00:00"]);
         await using var receiver = await WebhookReceiver.StartAsync();
         var scenario = await ContractScenario.CreateAsync(cluster.First);
-        var endpointId = await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+        var endpointId = await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
         receiver.Answer = _ => 302;
 
         await scenario.InitiateAsync();
@@ -192,7 +193,7 @@ public sealed class WebhookDeliveryTests
             ["Moneta:Webhooks:AllowedHosts:0"] = "127.0.0.1",
         });
         var scenario = await ContractScenario.CreateAsync(allowListed.First);
-        await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+        await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
         await scenario.InitiateAsync();
         await Eventually.TrueAsync(() => Task.FromResult(receiver.Accepted.Count == 1), because: "the allow-listed endpoint receives");
     }
@@ -203,7 +204,7 @@ public sealed class WebhookDeliveryTests
         await using var cluster = await StartAsync();
         await using var receiver = await WebhookReceiver.StartAsync();
         var scenario = await ContractScenario.CreateAsync(cluster.First);
-        await RegisterEndpointAsync(scenario.Mo, receiver, "/mo", "organization.status_changed", "mpass.status_changed");
+        await receiver.SubscribeAsync(scenario.Mo, "/mo", "organization.status_changed", "mpass.status_changed");
         var admin = cluster.First.Admin;
 
         await Json.ReadAsync(await scenario.Mo.Http.PutAsJsonAsync($"/api/v1/mpass/{scenario.MpassId}/status", new { status = "suspended" }), HttpStatusCode.OK);
@@ -223,7 +224,7 @@ public sealed class WebhookDeliveryTests
         await using var cluster = await StartAsync();
         await using var receiver = await WebhookReceiver.StartAsync();
         var scenario = await ContractScenario.CreateAsync(cluster.First);
-        var endpointId = await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+        var endpointId = await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
         await scenario.InitiateAsync();
         await Eventually.TrueAsync(async () => (await DeliveriesAsync(scenario.Publisher, endpointId, "delivered")).Count == 1, because: "the webhook is delivered");
         var deliveryId = (await DeliveriesAsync(scenario.Publisher, endpointId))[0]["id"]!.GetValue<string>();
@@ -258,13 +259,13 @@ public sealed class WebhookDeliveryTests
     {
         await using var cluster = await StartAsync(extra: new() { ["Moneta:Webhooks:MaxEndpointsPerOrganization"] = "2" });
         var publisher = await TestPartner.RegisterAsync(cluster.First, "publisher");
-        await CreateEndpointAsync(publisher, "https://example.com/a");
-        var (second, _) = await CreateEndpointAsync(publisher, "https://example.com/b");
+        await WebhookReceiver.CreateEndpointAsync(publisher, "https://example.com/a");
+        var (second, _) = await WebhookReceiver.CreateEndpointAsync(publisher, "https://example.com/b");
         var webhooks = $"/api/v1/organizations/publisher/{publisher.Id}/webhooks";
 
         await Json.ProblemAsync(await publisher.Http.PostAsJsonAsync(webhooks, new { url = "https://example.com/c" }), HttpStatusCode.Conflict, "too_many_webhook_endpoints");
         Assert.Equal(HttpStatusCode.NoContent, (await publisher.Http.DeleteAsync($"{webhooks}/{second}")).StatusCode);
-        await CreateEndpointAsync(publisher, "https://example.com/c");
+        await WebhookReceiver.CreateEndpointAsync(publisher, "https://example.com/c");
     }
 
     private static Task<TestCluster> StartAsync(string[]? retries = null, Dictionary<string, string?>? extra = null)
@@ -278,23 +279,6 @@ public sealed class WebhookDeliveryTests
         return TestCluster.StartAsync(settings: settings);
     }
 
-    private static async Task<string> RegisterEndpointAsync(TestPartner partner, WebhookReceiver receiver, string path, params string[] eventTypes)
-    {
-        var (endpointId, secret) = await CreateEndpointAsync(partner, receiver.Url(path), eventTypes);
-        receiver.Trust(path, secret);
-        return endpointId;
-    }
-
-    private static async Task<(string EndpointId, string Secret)> CreateEndpointAsync(TestPartner partner, string url, params string[] eventTypes)
-    {
-        var body = new JsonObject { ["url"] = url };
-        if (eventTypes.Length > 0) body["event_types"] = new JsonArray([.. eventTypes.Select(t => JsonValue.Create(t))]);
-        var created = await Json.ReadAsync(await partner.Http.PostAsJsonAsync($"/api/v1/organizations/{partner.Kind}/{partner.Id}/webhooks", body), HttpStatusCode.Created);
-        var secret = created["secret"]!.GetValue<string>();
-        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
-        return (created["endpoint"]!["id"]!.GetValue<string>(), secret);
-    }
-
     private static Task<List<JsonNode>> DeliveriesAsync(TestPartner partner, string endpointId, string? status = null) =>
         DeliveriesAsync(partner.Http, endpointId, status);
 
@@ -304,8 +288,4 @@ public sealed class WebhookDeliveryTests
         var page = await Json.ReadAsync(await client.GetAsync($"/api/v1/webhooks/deliveries?{query}"), HttpStatusCode.OK);
         return [.. page["items"]!.AsArray().Select(d => d!)];
     }
-
-    /// <summary>The accepted webhooks about one contract, first arrival of each webhook-id, in arrival order.</summary>
-    private static List<ReceivedWebhook> Distinct(IReadOnlyList<ReceivedWebhook> received, string contractId) =>
-        [.. received.Where(r => r.ContractId == contractId).DistinctBy(r => (r.Path, r.Id))];
 }

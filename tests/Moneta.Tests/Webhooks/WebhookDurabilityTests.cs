@@ -31,8 +31,8 @@ public sealed class WebhookDurabilityTests
         await using (var silo = await SiloProcess.StartAsync(directory.Path, Settings))
         {
             scenario = await ContractScenario.CreateAsync(silo);
-            await RegisterEndpointAsync(scenario.Mo, receiver, "/mo");
-            await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+            await receiver.SubscribeAsync(scenario.Mo, "/mo");
+            await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
             await receiver.StopAsync(); // nothing can be delivered before the kill
 
             for (var i = 0; i < 5; i++)
@@ -47,12 +47,12 @@ public sealed class WebhookDurabilityTests
 
         await receiver.StartAgainAsync();
         await using var restarted = await SiloProcess.StartAsync(directory.Path, Settings);
-        await Eventually.TrueAsync(() => Task.FromResult(finalized.All(id => Types(receiver, "/publisher", id).Count == 2 && Types(receiver, "/mo", id).Count == 1)),
+        await Eventually.TrueAsync(() => Task.FromResult(finalized.All(id => receiver.TypesAbout("/publisher", id).Count == 2 && receiver.TypesAbout("/mo", id).Count == 1)),
             TimeSpan.FromSeconds(60), "every webhook arrives after the restart");
 
         foreach (var id in finalized)
-            Assert.Equal(["contract.awaiting_signature", "contract.finalized"], Types(receiver, "/publisher", id));
-        AssertVerifiedAndRepeatsKeepTheirId(receiver);
+            Assert.Equal(["contract.awaiting_signature", "contract.finalized"], receiver.TypesAbout("/publisher", id));
+        receiver.AssertAllVerifiedAndOneIdPerEvent();
     }
 
     [Fact]
@@ -64,8 +64,8 @@ public sealed class WebhookDurabilityTests
         await using (var silo = await SiloProcess.StartAsync(directory.Path, Settings))
         {
             var scenario = await ContractScenario.CreateAsync(silo);
-            await RegisterEndpointAsync(scenario.Mo, receiver, "/mo");
-            await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+            await receiver.SubscribeAsync(scenario.Mo, "/mo");
+            await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
             using var stop = new CancellationTokenSource();
             var writers = Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
             {
@@ -93,9 +93,9 @@ public sealed class WebhookDurabilityTests
         }
 
         await using var restarted = await SiloProcess.StartAsync(directory.Path, Settings);
-        await Eventually.TrueAsync(() => Task.FromResult(finalized.All(id => Types(receiver, "/mo", id).Contains("contract.finalized") && Types(receiver, "/publisher", id).Contains("contract.finalized"))),
+        await Eventually.TrueAsync(() => Task.FromResult(finalized.All(id => receiver.TypesAbout("/mo", id).Contains("contract.finalized") && receiver.TypesAbout("/publisher", id).Contains("contract.finalized"))),
             TimeSpan.FromSeconds(60), "every acknowledged finalization is announced to both parties");
-        AssertVerifiedAndRepeatsKeepTheirId(receiver);
+        receiver.AssertAllVerifiedAndOneIdPerEvent();
     }
 
     [Fact]
@@ -108,8 +108,8 @@ public sealed class WebhookDurabilityTests
         await using (var doomed = await SiloProcess.StartAsync(directory.Path, Settings))
         {
             var scenario = await ContractScenario.CreateAsync(doomed);
-            await RegisterEndpointAsync(scenario.Mo, receiver, "/mo");
-            await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+            await receiver.SubscribeAsync(scenario.Mo, "/mo");
+            await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
             receiver.Answer = _ => 503; // both silos claim and retry; nothing is delivered yet
 
             for (var i = 0; i < 5; i++)
@@ -124,11 +124,11 @@ public sealed class WebhookDurabilityTests
         }
 
         receiver.Answer = _ => 200;
-        await Eventually.TrueAsync(() => Task.FromResult(finalized.All(id => Types(receiver, "/publisher", id).Count == 2 && Types(receiver, "/mo", id).Count == 1)),
+        await Eventually.TrueAsync(() => Task.FromResult(finalized.All(id => receiver.TypesAbout("/publisher", id).Count == 2 && receiver.TypesAbout("/mo", id).Count == 1)),
             TimeSpan.FromSeconds(60), "the surviving silo delivers every webhook");
         foreach (var id in finalized)
-            Assert.Equal(["contract.awaiting_signature", "contract.finalized"], Types(receiver, "/publisher", id));
-        AssertVerifiedAndRepeatsKeepTheirId(receiver);
+            Assert.Equal(["contract.awaiting_signature", "contract.finalized"], receiver.TypesAbout("/publisher", id));
+        receiver.AssertAllVerifiedAndOneIdPerEvent();
         Assert.Equal(HttpStatusCode.OK, (await survivor.Anonymous.GetAsync("/health")).StatusCode);
     }
 
@@ -142,8 +142,8 @@ public sealed class WebhookDurabilityTests
         await using (var silo = await SiloProcess.StartAsync(directory.Path, Settings))
         {
             scenario = await ContractScenario.CreateAsync(silo);
-            await RegisterEndpointAsync(scenario.Mo, receiver, "/mo");
-            await RegisterEndpointAsync(scenario.Publisher, receiver, "/publisher");
+            await receiver.SubscribeAsync(scenario.Mo, "/mo");
+            await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
             var template = ContractFlowTests.TemplateYaml("three-second-deadline", 1, "description", signingDeadline: "PT3S");
             await Json.ReadAsync(await silo.Admin.PostAsJsonAsync("/api/v1/templates/three-second-deadline/versions", new { yaml = template }), HttpStatusCode.Created);
 
@@ -158,33 +158,13 @@ public sealed class WebhookDurabilityTests
 
         await using var restarted = await SiloProcess.StartAsync(directory.Path, Settings);
         var contractId = contract["contract_id"]!.GetValue<string>();
-        await Eventually.TrueAsync(() => Task.FromResult(Types(receiver, "/mo", contractId).Contains("contract.expired") && Types(receiver, "/publisher", contractId).Contains("contract.expired")),
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.TypesAbout("/mo", contractId).Contains("contract.expired") && receiver.TypesAbout("/publisher", contractId).Contains("contract.expired")),
             TimeSpan.FromSeconds(30), "both parties hear that the contract expired");
 
         var expired = receiver.Accepted.First(r => r.Type == "contract.expired").Body;
         Assert.Equal("expired", expired["data"]!["contract"]!["status"]!.GetValue<string>());
         var stored = await Json.ReadAsync(await restarted.Admin.GetAsync($"/api/v1/contracts/{contractId}"), HttpStatusCode.OK);
         Assert.Equal("expired", stored["status"]!.GetValue<string>());
-        AssertVerifiedAndRepeatsKeepTheirId(receiver);
-    }
-
-    private static async Task RegisterEndpointAsync(TestPartner partner, WebhookReceiver receiver, string path)
-    {
-        var created = await Json.ReadAsync(await partner.Http.PostAsJsonAsync($"/api/v1/organizations/{partner.Kind}/{partner.Id}/webhooks", new { url = receiver.Url(path) }), HttpStatusCode.Created);
-        receiver.Trust(path, created["secret"]!.GetValue<string>());
-    }
-
-    /// <summary>The distinct event types a path received about a contract, in first-arrival order.</summary>
-    private static List<string> Types(WebhookReceiver receiver, string path, string contractId) =>
-        [.. receiver.Accepted.Where(r => r.Path == path && r.ContractId == contractId).DistinctBy(r => r.Id).Select(r => r.Type)];
-
-    /// <summary>Every request verifies, and a webhook sent twice (at least once delivery) carries the same webhook-id and body.</summary>
-    private static void AssertVerifiedAndRepeatsKeepTheirId(WebhookReceiver receiver)
-    {
-        Assert.All(receiver.Received, r => Assert.True(r.Verified, $"{r.Type} to {r.Path} verifies"));
-        foreach (var repeats in receiver.Received.GroupBy(r => (r.Path, r.Id)))
-            Assert.Single(repeats.Select(r => Convert.ToBase64String(r.RawBody)).Distinct());
-        var perEvent = receiver.Received.GroupBy(r => (r.Path, r.Type, r.ContractId)).Select(g => g.Select(r => r.Id).Distinct().Count());
-        Assert.All(perEvent, ids => Assert.Equal(1, ids));
+        receiver.AssertAllVerifiedAndOneIdPerEvent();
     }
 }
