@@ -58,7 +58,9 @@ internal sealed class PersistentState<TState>(GrainId id, GrainRuntime runtime, 
 
         _stored = State;
         RecordExists = true;
-        if (messages.Any(m => m.Kind == OutboxMessageKind.Event)) runtime.OutboxSignal.Notify();
+        // Anything due now (an event, or a reminder set for now, such as a dispatcher's next webhook) wakes the relay.
+        var now = runtime.TimeProvider.GetUtcNow();
+        if (messages.Any(m => m.Kind != OutboxMessageKind.ReminderCancellation && m.DueAt <= now)) runtime.OutboxSignal.Notify();
     }
 
     public async Task ClearStateAsync()
