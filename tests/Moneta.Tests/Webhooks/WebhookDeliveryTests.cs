@@ -109,9 +109,11 @@ public sealed class WebhookDeliveryTests
         await using var receiver = await WebhookReceiver.StartAsync();
         var scenario = await ContractScenario.CreateAsync(cluster.First);
         var endpointId = await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
-        receiver.Answer = _ => 410;
+        await receiver.SubscribeAsync(scenario.Publisher, "/witness"); // a healthy endpoint of the same dispatcher
+        receiver.Answer = context => context.Request.Path == "/publisher" ? 410 : 200;
 
         var contract = await scenario.InitiateAsync();
+        var contractId = contract["contract_id"]!.GetValue<string>();
         var endpointUrl = $"/api/v1/organizations/publisher/{scenario.Publisher.Id}/webhooks/{endpointId}";
         await Eventually.TrueAsync(async () => (await Json.ReadAsync(await scenario.Publisher.Http.GetAsync(endpointUrl), HttpStatusCode.OK))["status"]!.GetValue<string>() == "disabled",
             because: "the endpoint is disabled");
@@ -120,11 +122,13 @@ public sealed class WebhookDeliveryTests
         Assert.Contains("410", endpoint["disabled_reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Single(await DeliveriesAsync(scenario.Publisher, endpointId, "dead"));
 
-        // Nothing more is sent to a disabled endpoint; enabling it again is the organization's decision.
+        // Nothing more is sent to a disabled endpoint. The witness hearing of the finalization shows that the
+        // dispatcher has handled it (both endpoints in one turn); only then is the endpoint enabled again.
         await Json.ReadAsync(await scenario.PublisherSignsAsync(contract), HttpStatusCode.OK);
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.TypesAbout("/witness", contractId).Contains("contract.finalized")), because: "the finalization is dispatched");
         var enabled = await Json.ReadAsync(await scenario.Publisher.Http.PutAsJsonAsync(endpointUrl, new { status = "enabled" }), HttpStatusCode.OK);
         Assert.Equal("enabled", enabled["status"]!.GetValue<string>());
-        Assert.Single(receiver.Received);
+        Assert.Single(receiver.Received, r => r.Path == "/publisher");
     }
 
     [Fact]
