@@ -52,8 +52,9 @@ start() {
     port=$(free_port)
     log="$log_dir/$port.log"
     # setsid and no inherited stdout: the caller's pipes close when this script ends, not when Java does.
-    setsid java -Xmx512m -Djava.library.path="$cache/DynamoDBLocal_lib" -jar "$cache/DynamoDBLocal.jar" \
-      -inMemory -sharedDb -disableTelemetry -port "$port" </dev/null >"$log" 2>&1 &
+    # The log folder is its working folder: the engine drops a metadata file there, never in the repository.
+    (cd "$log_dir" && exec setsid java -Xmx512m -Djava.library.path="$cache/DynamoDBLocal_lib" -jar "$cache/DynamoDBLocal.jar" \
+      -inMemory -sharedDb -disableTelemetry -port "$port" </dev/null >"$log" 2>&1) &
     pid=$!
     local deadline=$((SECONDS + 60))
     while ((SECONDS < deadline)) && kill -0 "$pid" 2>/dev/null; do

@@ -45,7 +45,9 @@ public static class MonetaSilo
         });
 
         var services = builder.Services;
-        services.AddSingleton(SigningKeys.Load(config, storagePath, development));
+        var monetaKeys = SigningKeys.Load(config, storagePath, development);
+        services.AddSingleton(monetaKeys);
+        services.AddSingleton(monetaKeys.Signing);
         services.AddSingleton<PartnerKeyCache>();
         services.AddSingleton<TemplateCatalog>();
         services.AddSingleton(WebhookSettings(config, development));

@@ -13,16 +13,19 @@ public sealed class AccessTokens
     private readonly SigningCredentials _credentials;
     private readonly TokenValidationParameters _validation;
 
-    public AccessTokens(MonetaAuthOptions auth, SigningKey monetaKey, TimeProvider clock)
+    public AccessTokens(MonetaAuthOptions auth, MonetaKeys monetaKeys, TimeProvider clock)
     {
         _auth = auth;
         _clock = clock;
-        _credentials = new SigningCredentials(new ECDsaSecurityKey(monetaKey.CreatePrivateAlgorithm()) { KeyId = monetaKey.Kid }, SecurityAlgorithms.EcdsaSha256);
+        var signing = monetaKeys.Signing;
+        _credentials = new SigningCredentials(new ECDsaSecurityKey(signing.CreatePrivateAlgorithm()) { KeyId = signing.Kid }, SecurityAlgorithms.EcdsaSha256);
         _validation = new TokenValidationParameters
         {
             ValidIssuer = auth.Issuer,
             ValidAudience = auth.Issuer,
-            IssuerSigningKey = new ECDsaSecurityKey((System.Security.Cryptography.ECDsa)monetaKey.PublicKey.CreateAlgorithm()) { KeyId = monetaKey.Kid },
+            // Tokens made by a silo on either side of a key rotation are valid on every silo.
+            IssuerSigningKeys = [.. monetaKeys.Published.Select(key => new ECDsaSecurityKey((System.Security.Cryptography.ECDsa)key.CreateAlgorithm()) { KeyId = key.Kid })],
+            TryAllIssuerSigningKeys = false,
             ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
             ValidTypes = ["at+jwt"],
             RequireExpirationTime = true,

@@ -21,8 +21,8 @@ public static class AuthApi
         auth.Issuer, auth.TokenEndpoint, auth.JwksUri,
         ["client_credentials"], ["private_key_jwt"], ["ES256", "RS256", "PS256"]));
 
-    public static Ok<JsonObject> GetJwks(SigningKey monetaKey) =>
-        TypedResults.Ok(new JsonObject { ["keys"] = new JsonArray(monetaKey.PublicKey.ToPublicJwk()) });
+    public static Ok<JsonObject> GetJwks(MonetaKeys monetaKeys) =>
+        TypedResults.Ok(new JsonObject { ["keys"] = new JsonArray([.. monetaKeys.Published.Select(key => key.ToPublicJwk())]) });
 
     public static async Task<IResult> IssueToken(
         [FromForm(Name = "grant_type")] string? grantType,

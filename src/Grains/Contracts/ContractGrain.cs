@@ -20,7 +20,7 @@ public sealed class ContractGrain(
     IPersistentState<ContractState> state,
     TemplateCatalog templates,
     PartnerKeyCache partnerKeys,
-    SigningKey monetaKey,
+    MonetaKeys monetaKeys,
     TimeProvider clock) : Grain, IContractGrain, IRemindable
 {
     private const string ExpiryReminder = "expiry";
@@ -143,7 +143,7 @@ public sealed class ContractGrain(
         {
             var input = SigningInput.For(Contract, signature.Role, previous);
             var key = signature.Role == Roles.Moneta
-                ? (signature.Kid == monetaKey.Kid ? monetaKey.PublicKey : null)
+                ? monetaKeys.Find(signature.Kid)
                 : (await GrainFactory.GetGrain<IOrganizationGrain>(signature.SignedBy).Find())?.KeyValidAt(signature.Kid, signature.SignedAt) is { } partnerKey
                     ? partnerKeys.Get(partnerKey.Jwk)
                     : null;
@@ -164,8 +164,8 @@ public sealed class ContractGrain(
         var next = contract.WithSignature(role, signature, kid, now);
         while (next.NextRole == Roles.Moneta)
         {
-            var countersignature = DetachedJws.Sign(monetaKey, SigningInput.For(next, Roles.Moneta, next.LastSignature));
-            next = next.WithSignature(Roles.Moneta, countersignature, monetaKey.Kid, now);
+            var countersignature = DetachedJws.Sign(monetaKeys.Signing, SigningInput.For(next, Roles.Moneta, next.LastSignature));
+            next = next.WithSignature(Roles.Moneta, countersignature, monetaKeys.Signing.Kid, now);
         }
 
         return next;
