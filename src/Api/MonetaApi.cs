@@ -6,10 +6,11 @@ namespace Moneta.Api;
 /// <summary>The HTTP front door: wire format, problems, authentication, OpenAPI and every resource's routes.</summary>
 public static class MonetaApi
 {
-    public static IServiceCollection AddMonetaApi(this IServiceCollection services, MonetaAuthOptions auth, RateLimitOptions rateLimits)
+    public static IServiceCollection AddMonetaApi(this IServiceCollection services, MonetaAuthOptions auth, RateLimitOptions rateLimits, IReadOnlyList<string> trustedProxies)
     {
         services.AddSingleton(auth);
         services.AddSingleton(rateLimits);
+        services.AddTrustedProxies(trustedProxies);
         services.AddMonetaRateLimits(rateLimits);
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<ClientAssertions>();
@@ -34,6 +35,7 @@ public static class MonetaApi
 
     public static WebApplication UseMonetaApi(this WebApplication app)
     {
+        app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

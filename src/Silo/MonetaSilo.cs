@@ -69,7 +69,7 @@ public static class MonetaSilo
         });
         var rateLimits = new RateLimitOptions();
         config.GetSection("RateLimits").Bind(rateLimits);
-        services.AddMonetaApi(auth, rateLimits);
+        services.AddMonetaApi(auth, rateLimits, trustedProxies: config.GetSection("Http:TrustedProxies").Get<string[]>() ?? []);
 
         var app = builder.Build();
         app.UseMonetaApi();

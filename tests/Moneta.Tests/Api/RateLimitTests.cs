@@ -13,13 +13,15 @@ public sealed class RateLimitTests : IAsyncLifetime
 
     private TestSilo Silo => _cluster.First;
 
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(settings: new Dictionary<string, string?>
+    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(settings: Limits());
+
+    private static Dictionary<string, string?> Limits() => new()
     {
         ["Moneta:RateLimits:PerOrganization:PermitLimit"] = PerOrganization.ToString(),
         ["Moneta:RateLimits:PerOrganization:Window"] = "01:00:00",
         ["Moneta:RateLimits:PerAddress:PermitLimit"] = PerAddress.ToString(),
         ["Moneta:RateLimits:PerAddress:Window"] = "01:00:00",
-    });
+    };
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
@@ -45,6 +47,52 @@ public sealed class RateLimitTests : IAsyncLifetime
         await AssertRateLimitedAsync(throttled);
         await AssertRateLimitedAsync(await partner.RequestTokenAsync(partner.CreateAssertion()));
         await Json.ReadAsync(await partner.Http.GetAsync($"/api/v1/organizations/mo/{partner.Id}"), HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_forged_x_forwarded_for_does_not_escape_the_address_limit()
+    {
+        var forged = 0;
+
+        var throttled = await SendUntilThrottledAsync(() => GetJwksAsync(Silo, $"203.0.113.{++forged}"), PerAddress);
+
+        await AssertRateLimitedAsync(throttled);
+        await AssertRateLimitedAsync(await GetJwksAsync(Silo, "198.51.100.1"));
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_each_client_address_has_its_own_limit()
+    {
+        var settings = Limits();
+        settings["Moneta:Http:TrustedProxies:0"] = "127.0.0.0/8"; // the test client plays the load balancer
+        await using var behindProxy = await TestCluster.StartAsync(settings: settings);
+        var silo = behindProxy.First;
+        var forged = 0;
+
+        // The client's own entries (left of the address the proxy saw) are ignored: forging them gains nothing.
+        var throttled = await SendUntilThrottledAsync(() => GetJwksAsync(silo, $"198.51.100.{++forged}, 203.0.113.7"), PerAddress);
+
+        await AssertRateLimitedAsync(throttled);
+        await AssertRateLimitedAsync(await GetJwksAsync(silo, "203.0.113.7"));
+        Assert.Equal(HttpStatusCode.OK, (await GetJwksAsync(silo, "203.0.113.8")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_trusted_proxy_that_is_not_a_network_stops_the_silo()
+    {
+        var settings = Limits();
+        settings["Moneta:Http:TrustedProxies:0"] = "10.0.0.0/33";
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(async () => await TestCluster.StartAsync(settings: settings));
+
+        Assert.Contains("Moneta:Http:TrustedProxies", refused.Message, StringComparison.Ordinal);
+    }
+
+    private static Task<HttpResponseMessage> GetJwksAsync(TestSilo silo, string forwardedFor)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/jwks.json");
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return silo.Anonymous.SendAsync(request);
     }
 
     /// <summary>Sends until the first 429; other tests may have used part of the same budget, never more than all of it.</summary>

@@ -91,25 +91,34 @@ public interface ISiloEndpoint
 /// <summary>Several silos, each with its own HTTP endpoint, sharing one SQLite store and one Moneta key.</summary>
 public sealed class TestCluster : IAsyncDisposable
 {
-    private TestCluster(TempDirectory directory, IReadOnlyList<TestSilo> silos)
+    private readonly List<TestSilo> _silos;
+
+    private TestCluster(TempDirectory directory, List<TestSilo> silos)
     {
         Directory = directory;
-        Silos = silos;
+        _silos = silos;
     }
 
     public TempDirectory Directory { get; }
 
-    public IReadOnlyList<TestSilo> Silos { get; }
+    public IReadOnlyList<TestSilo> Silos => _silos;
 
     public TestSilo First => Silos[0];
 
     public static async Task<TestCluster> StartAsync(int silos = 1, IDictionary<string, string?>? settings = null)
     {
-        var directory = new TempDirectory();
-        var started = new List<TestSilo>();
-        for (var i = 0; i < silos; i++)
-            started.Add(await TestSilo.StartAsync(directory.Path, settings));
-        return new TestCluster(directory, started);
+        var cluster = new TestCluster(new TempDirectory(), []);
+        try
+        {
+            for (var i = 0; i < silos; i++)
+                cluster._silos.Add(await TestSilo.StartAsync(cluster.Directory.Path, settings));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
