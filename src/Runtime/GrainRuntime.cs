@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Moneta.GrainModel;
 using Moneta.Runtime.Messaging;
@@ -124,11 +125,7 @@ public sealed class GrainRuntime : IGrainFactory, IGrainIndex, IAsyncDisposable
         var grainType = _registry.Get(message.Target.Type);
         return message.Kind switch
         {
-            OutboxMessageKind.Event => InvokeAsync(grainType, message.Target, nameof(IGrainEventHandler.HandleEvent), async grain =>
-            {
-                await AsHandler<IGrainEventHandler>(grain).HandleEvent(Serializer.Deserialize<GrainEvent>(message.Body));
-                return true;
-            }),
+            OutboxMessageKind.Event => DeliverEventAsync(grainType, message.Target, Serializer.Deserialize<GrainEvent>(message.Body)),
             OutboxMessageKind.Reminder => InvokeAsync(grainType, message.Target, nameof(IRemindable.ReceiveReminder), async grain =>
             {
                 await AsHandler<IRemindable>(grain).ReceiveReminder(message.Name);
@@ -136,6 +133,21 @@ public sealed class GrainRuntime : IGrainFactory, IGrainIndex, IAsyncDisposable
             }),
             _ => throw new InvalidOperationException($"A {message.Kind} is not delivered."),
         };
+    }
+
+    /// <summary>The handler's turn continues the sender's trace; the call carries the activity into the mailbox.</summary>
+    private async Task DeliverEventAsync(GrainType grainType, GrainId target, GrainEvent @event)
+    {
+        ActivityContext.TryParse(@event.TraceParent, null, out var parent);
+        using var activity = GrainTracing.Source.StartActivity("grain event", ActivityKind.Consumer, parent);
+        activity?.SetTag("moneta.grain", target.ToString());
+        activity?.SetTag("moneta.event.type", @event.Type);
+        activity?.SetTag("moneta.event.id", @event.Id);
+        await InvokeAsync(grainType, target, nameof(IGrainEventHandler.HandleEvent), async grain =>
+        {
+            await AsHandler<IGrainEventHandler>(grain).HandleEvent(@event);
+            return true;
+        });
     }
 
     private static THandler AsHandler<THandler>(Grain grain) =>

@@ -44,6 +44,7 @@ public static class MonetaSilo
             kestrel.AddServerHeader = false;
         });
 
+        GrainTracing.PropagateTraceContext(); // an incoming traceparent reaches the grains, their events and webhooks
         var services = builder.Services;
         var monetaKeys = SigningKeys.Load(config, storagePath, development);
         services.AddSingleton(monetaKeys);

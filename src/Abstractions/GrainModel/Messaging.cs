@@ -6,7 +6,11 @@ namespace Moneta.GrainModel;
 /// Something that happened, sent by one grain to another through the durable outbox: committed in the same write
 /// as the state change that produced it, delivered at least once, and recognised on redelivery by its <see cref="Id"/>.
 /// </summary>
-public sealed record GrainEvent(string Id, string Type, DateTimeOffset OccurredAt, JsonElement Data);
+/// <param name="TraceParent">
+/// The W3C traceparent of the turn that sent it, filled in by the runtime: the work the event causes, webhooks
+/// included, continues the trace of the request that caused it, however long the outbox holds it.
+/// </param>
+public sealed record GrainEvent(string Id, string Type, DateTimeOffset OccurredAt, JsonElement Data, string? TraceParent = null);
 
 /// <summary>A grain that receives <see cref="GrainEvent"/>s. Handlers must be idempotent by the event's id.</summary>
 public interface IGrainEventHandler : IGrainWithStringKey

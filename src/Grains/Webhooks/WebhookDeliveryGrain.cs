@@ -35,7 +35,7 @@ public sealed class WebhookDeliveryGrain(
             return new DeliveryResult(Delivery.Status == WebhookDeliveryStatuses.Delivered ? DeliveryOutcome.Delivered : DeliveryOutcome.Dead, null);
 
         var now = clock.GetUtcNow();
-        var sent = await sender.SendAsync(target, Delivery.Event.Id, Delivery.Body());
+        var sent = await sender.SendAsync(target, Delivery.Event.Id, Delivery.Body(), Delivery.Event.TraceParent);
         var attempted = Delivery.WithAttempt(new WebhookAttempt(now, sent.StatusCode, (long)sent.Elapsed.TotalMilliseconds, sent.Error));
 
         var (next, result) = sent switch

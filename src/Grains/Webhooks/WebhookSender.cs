@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -38,11 +39,15 @@ public sealed class WebhookSender : IDisposable
             ConnectTimeout = options.AttemptTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectCallback = ConnectAsync,
+            // The trace a webhook belongs to is the one stored with its event (see SendAsync), not whatever
+            // activity happens to be current when a retry goes out.
+            ActivityHeadersPropagator = null,
         };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    public async Task<SendResult> SendAsync(WebhookTarget target, string messageId, byte[] body)
+    /// <param name="traceParent">The W3C trace context of the request that caused the event, sent as <c>traceparent</c>.</param>
+    public async Task<SendResult> SendAsync(WebhookTarget target, string messageId, byte[] body, string? traceParent = null)
     {
         var timestamp = _clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = new ByteArrayContent(body) };
@@ -51,6 +56,7 @@ public sealed class WebhookSender : IDisposable
         request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", WebhookSignature.Header(target.Secrets, messageId, timestamp, body));
         request.Headers.UserAgent.ParseAdd("Moneta-Webhooks/1");
+        if (ActivityContext.TryParse(traceParent, null, out _)) request.Headers.TryAddWithoutValidation("traceparent", traceParent);
 
         var started = _clock.GetTimestamp();
         using var timeout = new CancellationTokenSource(_options.AttemptTimeout);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Moneta.GrainModel;
 
 namespace Moneta.Runtime.Messaging;
@@ -13,7 +14,10 @@ internal sealed class GrainOutbox(GrainId owner, GrainTypeRegistry registry, Gra
     public void Send<TTarget>(string targetKey, GrainEvent @event) where TTarget : IGrainEventHandler
     {
         var target = new GrainId(registry.Get(typeof(TTarget)).Name, targetKey);
-        _pending.Add(new OutboxMessage(target, @event.Id, OutboxMessageKind.Event, serializer.Serialize(@event), clock.GetUtcNow()));
+        var traced = @event.TraceParent is null && Activity.Current is { IdFormat: ActivityIdFormat.W3C } current
+            ? @event with { TraceParent = current.Id }
+            : @event;
+        _pending.Add(new OutboxMessage(target, @event.Id, OutboxMessageKind.Event, serializer.Serialize(traced), clock.GetUtcNow()));
     }
 
     public void RemindAt(string name, DateTimeOffset dueAt) =>

@@ -23,6 +23,9 @@ public sealed record ReceivedWebhook(string Path, string Id, string Timestamp, s
 
     public bool Verified { get; init; }
 
+    /// <summary>The W3C <c>traceparent</c> header, if the webhook carried one.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>HMAC-SHA256 over "id.timestamp.body" with this secret matches one of the v1 signatures.</summary>
     public bool VerifiesWith(string secret)
     {
@@ -136,7 +139,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var headers = context.Request.Headers;
         var status = Answer(context);
         var received = new ReceivedWebhook(context.Request.Path!, headers["webhook-id"].ToString(), headers["webhook-timestamp"].ToString(), headers["webhook-signature"].ToString(), body, status);
-        _received.Enqueue(received with { Verified = IsTrusted(received) });
+        _received.Enqueue(received with { Verified = IsTrusted(received), TraceParent = headers.TryGetValue("traceparent", out var trace) ? trace.ToString() : null });
         context.Response.StatusCode = status;
         if (status is >= 300 and < 400) context.Response.Headers.Location = "http://127.0.0.1:9/elsewhere";
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -38,6 +39,39 @@ public sealed class WebhookDeliveryTests
         Assert.Equal(finalized.Id, finalized.Body["id"]!.GetValue<string>());
         Assert.NotNull(finalized.Body["timestamp"]);
         Assert.Equal(3, finalized.Body["data"]!["contract"]!["signatures_map"]!.AsObject().Count);
+    }
+
+    [Fact]
+    public async Task A_webhook_continues_the_trace_of_the_request_that_caused_it()
+    {
+        await using var cluster = await StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var scenario = await ContractScenario.CreateAsync(cluster.First);
+        await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
+        var initiation = ActivityTraceId.CreateRandom();
+        var signing = ActivityTraceId.CreateRandom();
+
+        var contract = await Json.ReadAsync(await SendTracedAsync(scenario.Mo.Http, "/api/v1/contracts", scenario.Initiation(), initiation), HttpStatusCode.Created);
+        var signature = new JsonObject { ["role"] = "publisher", ["signature"] = scenario.Publisher.Sign(contract, "publisher", ContractScenario.MonetaSignature(contract)) };
+        await Json.ReadAsync(await SendTracedAsync(scenario.Publisher.Http, $"/api/v1/contracts/{contract["contract_id"]}/signatures", signature, signing), HttpStatusCode.OK);
+
+        var contractId = contract["contract_id"]!.GetValue<string>();
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.TypesAbout("/publisher", contractId).Count == 2), because: "both webhooks arrive");
+        Assert.Equal(initiation, TraceIdOf(receiver.Accepted.Single(r => r.Type == "contract.awaiting_signature")));
+        Assert.Equal(signing, TraceIdOf(receiver.Accepted.Single(r => r.Type == "contract.finalized")));
+    }
+
+    private static Task<HttpResponseMessage> SendTracedAsync(HttpClient client, string path, JsonNode body, ActivityTraceId traceId)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        return client.SendAsync(request);
+    }
+
+    private static ActivityTraceId TraceIdOf(ReceivedWebhook webhook)
+    {
+        Assert.True(ActivityContext.TryParse(webhook.TraceParent, null, out var context), $"{webhook.Type} carries a valid traceparent ('{webhook.TraceParent}')");
+        return context.TraceId;
     }
 
     [Fact]
