@@ -1,8 +1,10 @@
 using Moneta.Api;
 using Moneta.Api.Auth;
 using Moneta.Api.Http;
+using Moneta.Audit;
 using Moneta.Contracts;
 using Moneta.Crypto;
+using Moneta.Grains.Audit;
 using Moneta.Grains.Contracts;
 using Moneta.Grains.MPasses;
 using Moneta.Grains.Organizations;
@@ -62,6 +64,7 @@ public static class MonetaSilo
             grains.Register<IMicClaimGrain, MicClaimGrain>();
             grains.Register<IClientAssertionGrain, ClientAssertionGrain>();
             grains.Register<IMPassGrain, MPassGrain>();
+            grains.Register<IAuditArchiveGrain, AuditArchiveGrain>();
             grains.Register<IContractTemplateGrain, ContractTemplateGrain>();
             grains.Register<IContractGrain, ContractGrain>();
             grains.Register<IWebhookEndpointsGrain, WebhookEndpointsGrain>();

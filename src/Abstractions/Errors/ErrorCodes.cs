@@ -69,6 +69,7 @@ public static class ErrorCodes
     public const string UnknownKid = "unknown_kid";
     public const string InvalidSignature = "invalid_signature";
     public const string ConcurrentModification = "concurrent_modification";
+    public const string RecordTooLarge = "record_too_large";
 
     // Webhooks
     public const string WebhookEndpointNotFound = "webhook_endpoint_not_found";

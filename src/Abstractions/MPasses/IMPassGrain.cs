@@ -32,5 +32,6 @@ public interface IMPassGrain : IGrainWithStringKey
 
     Task<MPassView> ChangeTier(string tier, string actor);
 
-    Task<LifecycleTrail?> Audit();
+    /// <summary>A page of the audit log, oldest first; null cursor for the first (see <see cref="LifecycleTrail"/>).</summary>
+    Task<LifecycleTrail?> Audit(string? cursor);
 }

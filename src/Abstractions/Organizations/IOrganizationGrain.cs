@@ -25,7 +25,8 @@ public interface IOrganizationGrain : IGrainWithStringKey
     /// <summary>Signatures with the key made from now on are refused; what it signed before stays valid.</summary>
     Task<OrganizationView> RevokeKey(string kid, string reason, string actor);
 
-    Task<LifecycleTrail?> Audit();
+    /// <summary>A page of the audit log, oldest first; null cursor for the first (see <see cref="LifecycleTrail"/>).</summary>
+    Task<LifecycleTrail?> Audit(string? cursor);
 }
 
 /// <summary>One Moneta Issuer Code, keyed by the code: whoever claims it first owns it.</summary>

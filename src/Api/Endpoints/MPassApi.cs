@@ -51,12 +51,12 @@ public static class MPassApi
             : throw NotVisible(id);
     }
 
-    public static async Task<Ok<LifecycleTrail>> GetAudit(string id, Caller caller, IGrainFactory grains)
+    public static async Task<Ok<LifecycleTrail>> GetAudit(string id, string? cursor, Caller caller, IGrainFactory grains)
     {
         Require.Id(id, "id");
         var mpass = await grains.GetGrain<IMPassGrain>(id).Find();
         if (mpass is null || !caller.IsAdminOr(mpass.MoId)) throw NotVisible(id);
-        return TypedResults.Ok((await grains.GetGrain<IMPassGrain>(id).Audit())!);
+        return TypedResults.Ok((await grains.GetGrain<IMPassGrain>(id).Audit(cursor))!);
     }
 
     public static async Task<Ok<MPassView>> ChangeStatus(string id, ChangeMPassStatusRequest request, Caller caller, IGrainFactory grains)

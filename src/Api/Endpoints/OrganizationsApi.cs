@@ -79,11 +79,11 @@ public static class OrganizationsApi
         return TypedResults.Ok(await grains.GetGrain<IOrganizationGrain>(id).ChangeStatus(change));
     }
 
-    public static async Task<Ok<LifecycleTrail>> GetAudit(string kind, string id, Caller caller, IGrainFactory grains)
+    public static async Task<Ok<LifecycleTrail>> GetAudit(string kind, string id, string? cursor, Caller caller, IGrainFactory grains)
     {
         caller.EnsureAdminOr(id);
         await FindAsync(grains, kind, id);
-        return TypedResults.Ok((await grains.GetGrain<IOrganizationGrain>(id).Audit())!);
+        return TypedResults.Ok((await grains.GetGrain<IOrganizationGrain>(id).Audit(cursor))!);
     }
 
     /// <summary>The body is the JWK itself (docs/protocol.md section 6); its validity window rides in the query.</summary>

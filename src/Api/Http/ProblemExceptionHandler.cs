@@ -21,6 +21,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             BadHttpRequestException e => Problems.Of(e.StatusCode, ErrorCodes.InvalidRequest, e.Message),
             InconsistentStateException => Problems.Of(409, ErrorCodes.ConcurrentModification, "Another request changed this resource at the same moment; read it again and retry."),
             GrainCallTimeoutException => Problems.Of(503, ErrorCodes.Unavailable, "Moneta could not complete the request in time; retry it (every step is idempotent)."),
+            GrainStateTooLargeException or GrainWriteTooLargeException => RecordTooLarge(exception),
             _ => null,
         };
 
@@ -32,6 +33,13 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
 
         await problem.ExecuteAsync(httpContext);
         return true;
+    }
+
+    /// <summary>The request is refused, not failed: logged, because a limit by design was reached.</summary>
+    private IResult RecordTooLarge(Exception exception)
+    {
+        logger.LogWarning("Refused a write that exceeds the storage item limits: {Reason}", exception.Message);
+        return Problems.Of(409, ErrorCodes.RecordTooLarge, "This change would make the record larger than storage holds in one item; nothing was changed. Send a smaller payload or metadata.");
     }
 
     /// <summary>Names where the body went wrong without echoing its content back.</summary>

@@ -16,16 +16,19 @@ public static class LifecycleLog
     public static IReadOnlyList<LifecycleEvent> Append(
         IReadOnlyList<LifecycleEvent> log, string type, DateTimeOffset at, string actor, string? subject = null, string? from = null, string? to = null, string? reason = null)
     {
-        var previousHash = log.Count == 0 ? null : Hash(log[^1]);
-        return [.. log, new LifecycleEvent(log.Count + 1, type, at, actor, subject, from, to, reason, previousHash)];
+        // The log may hold only its recent entries (LifecycleArchive), so the last entry numbers the next.
+        var (sequence, previousHash) = log.Count == 0 ? (1, null) : (log[^1].Sequence + 1, Hash(log[^1]));
+        return [.. log, new LifecycleEvent(sequence, type, at, actor, subject, from, to, reason, previousHash)];
     }
 
-    public static bool Verify(IReadOnlyList<LifecycleEvent> log)
+    /// <summary>The chain is intact from <paramref name="previous"/> (the entry before the first, null at the start of the log).</summary>
+    public static bool Verify(IReadOnlyList<LifecycleEvent> log, LifecycleEvent? previous = null)
     {
-        for (var i = 0; i < log.Count; i++)
+        foreach (var entry in log)
         {
-            var expected = i == 0 ? null : Hash(log[i - 1]);
-            if (log[i].Sequence != i + 1 || log[i].PreviousHash != expected) return false;
+            if (entry.Sequence != (previous?.Sequence ?? 0) + 1 || entry.PreviousHash != (previous is null ? null : Hash(previous)))
+                return false;
+            previous = entry;
         }
 
         return true;

@@ -51,11 +51,13 @@ public sealed class MPassGrain(IPersistentState<MPassState> state, TimeProvider 
         return await CommitAsync(state.State.WithTier(tier, actor, clock.GetUtcNow()));
     }
 
-    public async Task<LifecycleTrail?> Audit()
+    public async Task<LifecycleTrail?> Audit(string? cursor)
     {
         if (!await ReadCurrentAsync()) return null;
-        return new LifecycleTrail(GrainKey, state.State.AuditLog, LifecycleLog.Verify(state.State.AuditLog));
+        return await LifecycleArchive.ReadPageAsync(GrainFactory, AuditSubject, GrainKey, state.State.AuditLog, state.State.SealedAuditSegments, cursor);
     }
+
+    private string AuditSubject => $"mpass/{GrainKey}";
 
     /// <summary>Reads the stored mPass and records its expiry if valid_until has passed since it was last written.</summary>
     private async Task<bool> ReadCurrentAsync()
@@ -92,7 +94,8 @@ public sealed class MPassGrain(IPersistentState<MPassState> state, TimeProvider 
     {
         if (!ReferenceEquals(next, state.State))
         {
-            state.State = next;
+            var (recent, sealedSegments) = await LifecycleArchive.SealDueSegmentsAsync(GrainFactory, AuditSubject, next.AuditLog, next.SealedAuditSegments);
+            state.State = next with { AuditLog = recent, SealedAuditSegments = sealedSegments };
             await state.WriteStateAsync();
         }
 

@@ -15,7 +15,10 @@ public sealed record MPassState : IIndexedState
     public DateTimeOffset? ValidUntil { get; init; }
     public DateTimeOffset IssuedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>The recent entries of the audit log; older ones are sealed in <see cref="SealedAuditSegments"/> archive segments.</summary>
     public IReadOnlyList<LifecycleEvent> AuditLog { get; init; } = [];
+
+    public int SealedAuditSegments { get; init; }
 
     /// <summary>Revoked and expired are final.</summary>
     private static readonly Dictionary<string, string[]> AllowedTransitions = new()

@@ -92,11 +92,15 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
         return await CommitAsync(state.State.WithKeyRevoked(kid, reason, actor, clock.GetUtcNow()));
     }
 
-    public async Task<LifecycleTrail?> Audit()
+    public async Task<LifecycleTrail?> Audit(string? cursor)
     {
         await state.ReadStateAsync();
-        return state.RecordExists ? new LifecycleTrail(GrainKey, state.State.AuditLog, LifecycleLog.Verify(state.State.AuditLog)) : null;
+        return state.RecordExists
+            ? await LifecycleArchive.ReadPageAsync(GrainFactory, AuditSubject, GrainKey, state.State.AuditLog, state.State.SealedAuditSegments, cursor)
+            : null;
     }
+
+    private string AuditSubject => $"organization/{GrainKey}";
 
     private async Task EnsureExistsAsync()
     {
@@ -110,7 +114,8 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
     {
         if (!ReferenceEquals(next, state.State))
         {
-            state.State = next;
+            var (recent, sealedSegments) = await LifecycleArchive.SealDueSegmentsAsync(GrainFactory, AuditSubject, next.AuditLog, next.SealedAuditSegments);
+            state.State = next with { AuditLog = recent, SealedAuditSegments = sealedSegments };
             await state.WriteStateAsync();
         }
 

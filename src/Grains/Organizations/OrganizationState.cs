@@ -21,7 +21,10 @@ public sealed record OrganizationState : IIndexedState
     public IReadOnlyList<OrganizationKey> Keys { get; init; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>The recent entries of the audit log; older ones are sealed in <see cref="SealedAuditSegments"/> archive segments.</summary>
     public IReadOnlyList<LifecycleEvent> AuditLog { get; init; } = [];
+
+    public int SealedAuditSegments { get; init; }
 
     /// <summary>Keys are never removed (they verify past signatures), so their number is bounded instead.</summary>
     public const int MaxKeys = 50;

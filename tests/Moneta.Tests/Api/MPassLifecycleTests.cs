@@ -10,6 +10,22 @@ public sealed class MPassLifecycleTests(SiloFixture fixture) : IClassFixture<Sil
     private TestSilo Silo => fixture.Silo;
 
     [Fact]
+    public async Task An_mpass_changed_many_times_can_still_be_revoked_and_its_whole_audit_log_read()
+    {
+        var mo = await TestPartner.RegisterAsync(Silo, "mo");
+        var url = $"/api/v1/mpass/{(await IssueAsync(mo))["id"]}";
+
+        for (var i = 0; i < 250; i++)
+            await Json.ReadAsync(await mo.Http.PutAsJsonAsync($"{url}/tier", new { tier = i % 2 == 0 ? "platinum" : "gold" }), HttpStatusCode.OK);
+        await Json.ReadAsync(await Silo.Admin.PutAsJsonAsync($"{url}/status", new { status = "revoked", reason = "fraud" }), HttpStatusCode.OK);
+
+        var events = await OrganizationLifecycleTests.ReadWholeAuditAsync(mo.Http, $"{url}/audit");
+        Assert.Equal(252, events.Count);
+        Assert.Equal(Enumerable.Range(1, 252), events.Select(e => e["sequence"]!.GetValue<int>()));
+        Assert.Equal("revoked", events[^1]["to"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task The_issuing_mo_suspends_reactivates_changes_the_tier_and_revokes_and_each_change_is_audited()
     {
         var mo = await TestPartner.RegisterAsync(Silo, "mo");

@@ -138,6 +138,42 @@ public sealed class OrganizationLifecycleTests(SiloFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_long_audit_log_is_archived_and_read_page_by_page_and_the_organization_stays_manageable()
+    {
+        var partner = await TestPartner.RegisterAsync(Silo, "publisher");
+        var url = $"/api/v1/organizations/publisher/{partner.Id}";
+
+        // Every update is an audit event: enough of them to seal several archive segments.
+        for (var i = 0; i < 450; i++)
+            await Json.ReadAsync(await partner.Http.PutAsJsonAsync(url, new { name = $"Daily News {i}" }), HttpStatusCode.OK);
+        await Json.ReadAsync(await Silo.Admin.PutAsJsonAsync($"{url}/status", new { status = "suspended" }), HttpStatusCode.OK);
+
+        var events = await ReadWholeAuditAsync(Silo.Admin, $"{url}/audit");
+        Assert.Equal(Enumerable.Range(1, events.Count), events.Select(e => e["sequence"]!.GetValue<int>()));
+        Assert.Equal(450, events.Count(e => e["type"]!.GetValue<string>() == "profile_updated"));
+        Assert.Equal("status_changed:active>suspended", $"{events[^1]["type"]}:{events[^1]["from"]}>{events[^1]["to"]}");
+        await Json.ProblemAsync(await Silo.Admin.GetAsync($"{url}/audit?cursor=9"), HttpStatusCode.BadRequest, "invalid_cursor");
+        await Json.ProblemAsync(await Silo.Admin.GetAsync($"{url}/audit?cursor=-1"), HttpStatusCode.BadRequest, "invalid_cursor");
+    }
+
+    /// <summary>Follows next_cursor to the end; every page must verify (its chain, and its link to the page before).</summary>
+    public static async Task<List<JsonNode>> ReadWholeAuditAsync(HttpClient client, string url)
+    {
+        var events = new List<JsonNode>();
+        string? cursor = null;
+        do
+        {
+            var page = await Json.ReadAsync(await client.GetAsync(cursor is null ? url : $"{url}?cursor={cursor}"), HttpStatusCode.OK);
+            Assert.True(page["verified"]!.GetValue<bool>(), $"the audit page at cursor '{cursor}' verifies");
+            Assert.InRange(page["events"]!.AsArray().Count, 1, 199);
+            events.AddRange(page["events"]!.AsArray().Select(e => e!));
+            cursor = page["next_cursor"]?.GetValue<string>();
+        }
+        while (cursor is not null);
+        return events;
+    }
+
+    [Fact]
     public async Task Metadata_is_bounded_in_size()
     {
         var partner = await TestPartner.RegisterAsync(Silo, "publisher");
