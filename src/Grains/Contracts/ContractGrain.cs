@@ -44,9 +44,7 @@ public sealed class ContractGrain(
         if (draft.PartyOf(template.InitiatorRole) != callerId)
             throw DomainException.Forbidden(ErrorCodes.NotInitiator, $"Template {template.Name} is initiated by the {template.InitiatorRole}; sign in as that party.");
 
-        var parties = await LoadPartiesAsync(draft);
-        await EnsureMPassUsableAsync(draft);
-
+        var parties = await EnsureInGoodStandingAsync(draft);
         var signed = AcceptSignature(draft, template.InitiatorRole, initiation.Signature, parties[template.InitiatorRole]);
         await CommitAsync(signed);
         return new ContractInitiated(Contract.ToView(), Created: true);
@@ -66,8 +64,8 @@ public sealed class ContractGrain(
 
         Contract.EnsurePending();
         EnsureTurnOf(role);
-        var signer = await LoadActivePartyAsync(Contract.PartyOf(role));
-        await CommitAsync(AcceptSignature(Contract, role, signature, signer));
+        var parties = await EnsureInGoodStandingAsync(Contract);
+        await CommitAsync(AcceptSignature(Contract, role, signature, parties[role]));
         return Contract.ToView();
     }
 
@@ -186,6 +184,19 @@ public sealed class ContractGrain(
         if (!DetachedJws.Verify(signature, signingInput, partnerKeys.Get(key.Jwk)))
             throw DomainException.Invalid(ErrorCodes.InvalidSignature, "The signature does not verify over the canonical signing input of this step (see docs/protocol.md).");
         return key.Kid;
+    }
+
+    /// <summary>
+    /// Both parties active, and the mPass active and issued by the MO: at initiation and again at every signature,
+    /// so suspending a party or revoking the mPass stops the contracts in flight, not only new ones. A party may
+    /// still decline (reject), and the initiator may still void.
+    /// </summary>
+    private async Task<Dictionary<string, OrganizationView>> EnsureInGoodStandingAsync(ContractState contract)
+    {
+        var mpass = EnsureMPassUsableAsync(contract);
+        var parties = await LoadPartiesAsync(contract);
+        await mpass;
+        return parties;
     }
 
     private async Task<Dictionary<string, OrganizationView>> LoadPartiesAsync(ContractState draft)

@@ -222,6 +222,27 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
     }
 
     [Fact]
+    public async Task A_contract_in_flight_cannot_be_completed_while_the_mo_is_suspended_or_the_mpass_not_active()
+    {
+        var scenario = await ContractScenario.CreateAsync(Silo);
+        var pending = await scenario.InitiateAsync();
+        var moStatus = $"/api/v1/organizations/mo/{scenario.Mo.Id}/status";
+        var mpassStatus = $"/api/v1/mpass/{scenario.MpassId}/status";
+
+        await Json.ReadAsync(await Silo.Admin.PutAsJsonAsync(moStatus, new { status = "suspended" }), HttpStatusCode.OK);
+        await Json.ProblemAsync(await scenario.PublisherSignsAsync(pending), HttpStatusCode.Conflict, "organization_not_active");
+        await Json.ReadAsync(await Silo.Admin.PutAsJsonAsync(moStatus, new { status = "active" }), HttpStatusCode.OK);
+
+        await Json.ReadAsync(await Silo.Admin.PutAsJsonAsync(mpassStatus, new { status = "suspended" }), HttpStatusCode.OK);
+        await Json.ProblemAsync(await scenario.PublisherSignsAsync(pending), HttpStatusCode.Conflict, "mpass_not_active");
+        var stillPending = await Json.ReadAsync(await scenario.Publisher.Http.GetAsync($"/api/v1/contracts/{pending["contract_id"]}"), HttpStatusCode.OK);
+        Assert.Equal("pending_publisher_signature", stillPending["status"]!.GetValue<string>());
+
+        await Json.ReadAsync(await Silo.Admin.PutAsJsonAsync(mpassStatus, new { status = "active" }), HttpStatusCode.OK);
+        await Json.ReadAsync(await scenario.PublisherSignsAsync(pending), HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Unauthenticated_and_invalid_tokens_get_401_problems()
     {
         await Json.ProblemAsync(await Silo.Anonymous.GetAsync("/api/v1/contracts/anything"), HttpStatusCode.Unauthorized, "unauthenticated");
