@@ -33,7 +33,8 @@ public sealed class ContractGrain(
         var digest = SigningInput.Digest(JsonSerializer.SerializeToElement(initiation));
         if (state.RecordExists)
         {
-            return Contract.InitiationDigest == digest
+            // Only a party's retry gets the contract back; to anyone else a used id is just taken.
+            return Contract.InitiationDigest == digest && Contract.IsParty(callerId)
                 ? new ContractInitiated(Contract.ToView(), Created: false)
                 : throw DomainException.Conflict(ErrorCodes.ContractIdInUse, $"Contract '{GrainKey}' already exists with different terms; choose a new contract_id.");
         }

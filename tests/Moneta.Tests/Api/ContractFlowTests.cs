@@ -65,6 +65,21 @@ public abstract class ContractFlowTests(SiloFixture fixture)
     }
 
     [Fact]
+    public async Task Another_organization_replaying_an_initiation_learns_only_that_the_id_is_taken()
+    {
+        var scenario = await ContractScenario.CreateAsync(Silo);
+        var initiation = scenario.Initiation();
+        await scenario.InitiateAsync(initiation);
+        var stranger = await TestPartner.RegisterAsync(Silo, "mo");
+
+        var response = await stranger.Http.PostAsJsonAsync("/api/v1/contracts", initiation);
+
+        var problem = await Json.ProblemAsync(response, HttpStatusCode.Conflict, "contract_id_in_use");
+        Assert.Null(problem["signatures_map"]);
+        Assert.DoesNotContain(scenario.Publisher.Id, problem.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sending_the_same_signature_again_is_idempotent_and_another_signature_is_refused()
     {
         var scenario = await ContractScenario.CreateAsync(Silo);
