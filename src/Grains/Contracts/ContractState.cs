@@ -111,7 +111,10 @@ public sealed record ContractState : IIndexedState
         yield return new IndexEntry("publisher_id", PublisherId, created);
         yield return new IndexEntry("mpass_id", MpassId, created);
         yield return new IndexEntry("status", Status, created);
-        // Lets a publisher read an mPass that appears in one of its contracts, and nothing more.
+        // Each party lists by status within its own contracts only, so no page or cursor can reveal another's.
+        yield return new IndexEntry("mo_status", $"{MoId}/{Status}", created);
+        yield return new IndexEntry("publisher_status", $"{PublisherId}/{Status}", created);
+        // Lets a publisher read an mPass that appears in one of its contracts, and list those contracts.
         yield return new IndexEntry("publisher_mpass", $"{PublisherId}/{MpassId}", created);
     }
 

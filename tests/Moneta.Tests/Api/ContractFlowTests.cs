@@ -210,6 +210,42 @@ public abstract class ContractFlowTests(SiloFixture fixture)
         await Json.ProblemAsync(await scenario.Mo.Http.GetAsync($"/api/v1/contracts?mo_id={scenario.Mo.Id}&cursor=garbage"), HttpStatusCode.BadRequest, "invalid_cursor");
     }
 
+    [Fact]
+    public async Task A_partner_listing_by_status_or_mpass_pages_through_its_own_contracts_only()
+    {
+        var theirs = await ContractScenario.CreateAsync(Silo);
+        for (var i = 0; i < 3; i++)
+            await theirs.InitiateAsync();
+        var mine = await ContractScenario.CreateAsync(Silo);
+        var created = new List<string>();
+        for (var i = 0; i < 2; i++)
+            created.Add((await mine.InitiateAsync())["contract_id"]!.GetValue<string>());
+
+        // Page size 1 over everyone's pending contracts would give empty pages whose cursors name others' contracts.
+        Assert.Equal(created, await ListAllAsync(mine.Mo, "status=pending_publisher_signature&limit=1"));
+        Assert.Equal(created, await ListAllAsync(mine.Publisher, "status=pending_publisher_signature&limit=1"));
+        Assert.Equal(created, await ListAllAsync(mine.Publisher, $"mpass_id={mine.MpassId}&limit=1"));
+        Assert.Empty(await ListAllAsync(mine.Mo, $"mpass_id={theirs.MpassId}"));
+        Assert.Empty(await ListAllAsync(mine.Publisher, $"mpass_id={theirs.MpassId}"));
+    }
+
+    /// <summary>Every contract id over all pages; no page in between may be empty.</summary>
+    private static async Task<List<string>> ListAllAsync(TestPartner partner, string query)
+    {
+        var ids = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await Json.ReadAsync(await partner.Http.GetAsync($"/api/v1/contracts?{query}" + (cursor is null ? "" : $"&cursor={cursor}")), HttpStatusCode.OK);
+            var items = page["items"]!.AsArray().Select(c => c!["contract_id"]!.GetValue<string>()).ToList();
+            cursor = page["next_cursor"]?.GetValue<string>();
+            Assert.True(items.Count > 0 || cursor is null, $"an empty page with a next_cursor for {query}");
+            ids.AddRange(items);
+        }
+        while (cursor is not null);
+        return ids;
+    }
+
     /// <summary>A transaction-like template: amount and currency required, one more string field, mo → moneta → publisher.</summary>
     internal static string TemplateYaml(string name, int version, string extraField, string signingDeadline = "P7D") => $"""
         template_name: {name}
