@@ -27,7 +27,8 @@ public static class MonetaSilo
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings ship beside the binaries; relative data paths (./data/moneta.db) follow the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         var config = builder.Configuration.GetSection("Moneta");
         var development = builder.Environment.IsDevelopment();
