@@ -71,7 +71,7 @@ public sealed class GrainRuntime : IGrainFactory, IGrainIndex, IAsyncDisposable
 
     public Task<IndexPage> QueryAsync<TGrainInterface>(string indexName, string key, string? cursor, int limit, CancellationToken cancellationToken = default)
         where TGrainInterface : IGrainWithStringKey =>
-        Storage.QueryAsync(_registry.Get(typeof(TGrainInterface)).Name, indexName, key, cursor, limit, cancellationToken);
+        Unavailable.Translate(Storage, () => Storage.QueryAsync(_registry.Get(typeof(TGrainInterface)).Name, indexName, key, cursor, limit, cancellationToken));
 
     internal async Task<T> InvokeAsync<T>(GrainType grainType, GrainId id, string method, Func<Grain, Task<T>> call)
     {

@@ -32,7 +32,7 @@ internal sealed class PersistentState<TState>(GrainId id, GrainRuntime runtime, 
 
     public async Task ReadStateAsync()
     {
-        var record = await _storage.ReadAsync(id);
+        var record = await Unavailable.Translate(_storage, () => _storage.ReadAsync(id));
         State = _stored = record is null ? new TState() : _serializer.Deserialize<TState>(record.Data);
         ETag = record?.ETag;
         RecordExists = record is not null;
@@ -48,7 +48,7 @@ internal sealed class PersistentState<TState>(GrainId id, GrainRuntime runtime, 
         IReadOnlyList<IndexEntry> indexes = State is IIndexedState indexed ? [.. indexed.GetIndexEntries()] : [];
         try
         {
-            ETag = await _storage.WriteAsync(id, data, indexes, ETag, messages);
+            ETag = await Unavailable.Translate(_storage, () => _storage.WriteAsync(id, data, indexes, ETag, messages));
         }
         catch
         {
@@ -65,7 +65,7 @@ internal sealed class PersistentState<TState>(GrainId id, GrainRuntime runtime, 
 
     public async Task ClearStateAsync()
     {
-        await _storage.ClearAsync(id, ETag);
+        await Unavailable.Translate(_storage, () => _storage.ClearAsync(id, ETag));
         State = _stored = new TState();
         ETag = null;
         RecordExists = false;

@@ -11,6 +11,13 @@ public sealed class InconsistentStateException(string grainId, string? expectedE
 public sealed class GrainCallTimeoutException(string grainId, string method, TimeSpan timeout)
     : TimeoutException($"Call {method} on grain {grainId} did not complete within {timeout.TotalSeconds:0.###} s.");
 
+/// <summary>
+/// The store could not be reached, or refused for overload, after its own retries. A write may or may not have
+/// landed; the grain's next write is checked against its ETag either way, so retrying the request is safe.
+/// </summary>
+public sealed class GrainStorageUnavailableException(Exception inner)
+    : Exception("The grain storage is unavailable or overloaded.", inner);
+
 /// <summary>A grain's serialized state exceeds what the storage provider can hold in one item.</summary>
 public sealed class GrainStateTooLargeException(string grainId, int size, int limit)
     : Exception($"State of grain {grainId} is {size} bytes; the storage limit is {limit} bytes.");

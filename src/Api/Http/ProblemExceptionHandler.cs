@@ -6,7 +6,7 @@ namespace Moneta.Api.Http;
 
 /// <summary>
 /// Turns every exception that reaches the front door into a problem response. Business refusals keep their
-/// code; a lost write race is a retryable 409; a slow grain is a 503. Only a bug is a 500.
+/// code; a lost write race is a retryable 409; a slow grain or an unavailable store is a 503. Only a bug is a 500.
 /// </summary>
 public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -21,6 +21,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             BadHttpRequestException e => Problems.Of(e.StatusCode, ErrorCodes.InvalidRequest, e.Message),
             InconsistentStateException => Problems.Of(409, ErrorCodes.ConcurrentModification, "Another request changed this resource at the same moment; read it again and retry."),
             GrainCallTimeoutException => Problems.Of(503, ErrorCodes.Unavailable, "Moneta could not complete the request in time; retry it (every step is idempotent)."),
+            GrainStorageUnavailableException => StorageUnavailable(httpContext, exception),
             GrainStateTooLargeException or GrainWriteTooLargeException => RecordTooLarge(exception),
             _ => null,
         };
@@ -33,6 +34,14 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
 
         await problem.ExecuteAsync(httpContext);
         return true;
+    }
+
+    /// <summary>Not the client's fault and not a bug: the store is locked, full or throttling. Retrying is safe.</summary>
+    private IResult StorageUnavailable(HttpContext httpContext, Exception exception)
+    {
+        logger.LogWarning(exception.InnerException, "Storage unavailable on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+        httpContext.Response.Headers.RetryAfter = "1";
+        return Problems.Of(503, ErrorCodes.Unavailable, "Moneta's storage is busy or unavailable; retry shortly (every step is idempotent).");
     }
 
     /// <summary>The request is refused, not failed: logged, because a limit by design was reached.</summary>

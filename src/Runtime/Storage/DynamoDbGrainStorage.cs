@@ -5,6 +5,7 @@ using System.Text;
 using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Moneta.GrainModel;
 using Moneta.Runtime.Messaging;
@@ -95,6 +96,17 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
 
         return new AmazonDynamoDBClient(config);
     }
+
+    /// <summary>Throttled or failing after the SDK's own retries, or unreachable.</summary>
+    public bool IsUnavailable(Exception error) => error switch
+    {
+        ProvisionedThroughputExceededException or RequestLimitExceededException or InternalServerErrorException => true,
+        TransactionCanceledException { CancellationReasons: { } reasons } => reasons.Any(r => r.Code == "ThrottlingError"),
+        AmazonServiceException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError } => true,
+        AmazonServiceException { InnerException: HttpRequestException or IOException or TimeoutException } => true,
+        HttpRequestException => true,
+        _ => false,
+    };
 
     public async Task<GrainRecord?> ReadAsync(GrainId id, CancellationToken cancellationToken = default)
     {

@@ -17,6 +17,12 @@ public interface IGrainStorage
     Task<GrainRecord?> ReadAsync(GrainId id, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The error means the store is unreachable or overloaded right now (a lock held too long, a full disk,
+    /// throttling): the runtime reports it as <see cref="GrainStorageUnavailableException"/>, a retryable 503.
+    /// </summary>
+    bool IsUnavailable(Exception error) => false;
+
+    /// <summary>
     /// Stores the state and its outbox <paramref name="messages"/> if the stored ETag equals
     /// <paramref name="expectedETag"/> (null: no item yet); returns the new ETag.
     /// </summary>

@@ -13,6 +13,12 @@ public sealed class SqliteStorageOptions
 
     /// <summary>Most writes committed in one transaction (one fsync).</summary>
     public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>
+    /// How long a write waits for a lock another process holds (Moneta:Storage:Sqlite:BusyTimeout) before the
+    /// request is answered 503: well inside the grain call timeout, so the client hears why.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
@@ -64,20 +70,28 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
     private readonly Channel<PendingOperation> _writes = Channel.CreateUnbounded<PendingOperation>(new() { SingleReader = true });
     private readonly SqliteConnection _writer;
     private readonly Task _writerLoop;
+    private readonly int _busyTimeoutMs;
 
     public SqliteGrainStorage(SqliteStorageOptions options, ILogger<SqliteGrainStorage> logger)
     {
         _logger = logger;
         _maxBatchSize = options.MaxBatchSize;
+        _busyTimeoutMs = (int)options.BusyTimeout.TotalMilliseconds;
         var path = System.IO.Path.GetFullPath(options.Path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        // The driver retries a busy database for DefaultTimeout (whole seconds) on top of SQLite's busy_timeout.
+        var timeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = timeoutSeconds }.ToString();
 
         _writer = Open();
         Execute(_writer, "PRAGMA journal_mode=WAL;");
         Execute(_writer, Schema);
         _writerLoop = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
+
+    /// <summary>Busy or locked past the busy timeout, an I/O error, a full disk.</summary>
+    public bool IsUnavailable(Exception error) =>
+        error is SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_FULL };
 
     public async Task<GrainRecord?> ReadAsync(GrainId id, CancellationToken cancellationToken = default)
     {
@@ -154,7 +168,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         // Per connection: FULL makes each commit durable (WAL fsync) before the caller is answered.
-        Execute(connection, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;");
+        Execute(connection, $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={_busyTimeoutMs};");
         return connection;
     }
 
