@@ -168,6 +168,20 @@ public abstract class ContractFlowTests(SiloFixture fixture)
     }
 
     [Fact]
+    public async Task A_template_without_a_signing_deadline_gives_its_contracts_seven_days()
+    {
+        var scenario = await ContractScenario.CreateAsync(Silo);
+        var name = "default-deadline-" + Guid.NewGuid().ToString("N")[..8];
+        var yaml = TemplateYaml(name, version: 1, extraField: "description", signingDeadline: null);
+        Assert.DoesNotContain("signing_deadline", yaml, StringComparison.Ordinal);
+        await Json.ReadAsync(await Silo.Admin.PostAsJsonAsync($"/api/v1/templates/{name}/versions", new { yaml }), HttpStatusCode.Created);
+
+        var contract = await scenario.InitiateAsync(scenario.Initiation(templateId: name));
+
+        Assert.Equal(TimeSpan.FromDays(7), contract["expires_at"]!.GetValue<DateTimeOffset>() - contract["created_at"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
     public async Task A_contract_keeps_the_template_version_it_was_created_with()
     {
         var scenario = await ContractScenario.CreateAsync(Silo);
@@ -213,11 +227,14 @@ public abstract class ContractFlowTests(SiloFixture fixture)
         await Json.ProblemAsync(await scenario.Mo.Http.GetAsync($"/api/v1/contracts?mo_id={scenario.Mo.Id}&cursor=garbage"), HttpStatusCode.BadRequest, "invalid_cursor");
     }
 
-    /// <summary>A transaction-like template: amount and currency required, one more string field, mo → moneta → publisher.</summary>
-    internal static string TemplateYaml(string name, int version, string extraField, string signingDeadline = "P7D") => $"""
+    /// <summary>
+    /// A transaction-like template: amount and currency required, one more string field, mo → moneta → publisher.
+    /// A null <paramref name="signingDeadline"/> leaves the member out.
+    /// </summary>
+    internal static string TemplateYaml(string name, int version, string extraField, string? signingDeadline = "P7D") => $"""
         template_name: {name}
         version: {version}
-        signing_deadline: {signingDeadline}
+        {(signingDeadline is null ? "" : $"signing_deadline: {signingDeadline}")}
         schema:
           required_fields:
             - path: amount

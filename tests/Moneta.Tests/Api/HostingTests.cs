@@ -1,8 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Moneta.Crypto;
+using Moneta.Runtime;
 using Moneta.Silo;
 using Moneta.Tests.Support;
 
@@ -42,6 +44,35 @@ public sealed class HostingTests(SiloFixture fixture) : IClassFixture<SiloFixtur
         using var client = fixture.Silo.NewClient(expired);
         await Json.ProblemAsync(await client.GetAsync($"/api/v1/mpass/{scenario.MpassId}"), HttpStatusCode.Unauthorized, "invalid_token");
         await Json.ReadAsync(await scenario.Mo.Http.GetAsync($"/api/v1/mpass/{scenario.MpassId}"), HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_silo_without_runtime_settings_uses_the_documented_runtime_defaults()
+    {
+        using var directory = new TempDirectory();
+        var keyFile = Path.Combine(directory.Path, "key.json");
+        File.WriteAllText(keyFile, SigningKey.Generate().ToPrivateJwk());
+
+        await using var silo = MonetaSilo.Build([], builder =>
+        {
+            builder.Environment.EnvironmentName = "Production";
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Moneta:AdminToken"] = TestSilo.AdminToken,
+                ["Moneta:Issuer"] = TestSilo.Issuer,
+                ["Moneta:Signing:KeyFile"] = keyFile,
+                ["Moneta:Storage:Provider"] = "InMemory",
+            });
+        });
+        var runtime = silo.Services.GetRequiredService<GrainRuntimeOptions>();
+
+        // The values README.md's configuration table promises operators.
+        Assert.Equal(TimeSpan.FromMinutes(15), runtime.IdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), runtime.CallTimeout);
+        Assert.Equal(100_000, runtime.MaxActivations);
+        Assert.Equal(TimeSpan.FromMinutes(1), runtime.MessageLease);
+        Assert.Equal(TimeSpan.FromSeconds(1), runtime.MessagePollInterval);
+        Assert.Equal(64, runtime.MaxMessagesInFlight);
     }
 
     [Theory]

@@ -78,6 +78,14 @@ public sealed class ContractTemplateTests
     }
 
     [Fact]
+    public void A_template_without_a_signing_deadline_gives_seven_days()
+    {
+        var yaml = "template_name: t\nversion: 1\nsignature_rules:\n  required_signatures: [mo, moneta, publisher]\n  signing_order: [mo, moneta, publisher]\n";
+
+        Assert.Equal(TimeSpan.FromDays(7), ContractTemplate.Parse(yaml).SigningDeadline);
+    }
+
+    [Fact]
     public void A_signing_deadline_of_exactly_366_days_is_accepted() =>
         Assert.Equal(TimeSpan.FromDays(366), ContractTemplate.Parse(WithDeadline("P366D")).SigningDeadline);
 
