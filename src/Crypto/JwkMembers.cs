@@ -51,6 +51,24 @@ internal sealed class JwkMembers
         }
     }
 
+    /// <summary>An array of strings (such as key_ops), or null if the member is absent.</summary>
+    public IReadOnlyList<string>? OptionalStringArray(string name)
+    {
+        if (!_members.TryGetValue(name, out var value))
+            return null;
+        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(item => item.ValueKind != JsonValueKind.String))
+            throw Invalid($"The JWK member \"{name}\" must be an array of strings.");
+
+        try
+        {
+            return [.. value.EnumerateArray().Select(item => item.GetString()!)];
+        }
+        catch (InvalidOperationException)
+        {
+            throw Invalid($"The JWK member \"{name}\" is not valid Unicode.");
+        }
+    }
+
     public string RequiredString(string name) =>
         OptionalString(name) ?? throw Invalid($"The JWK lacks the member \"{name}\".");
 

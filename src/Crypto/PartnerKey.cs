@@ -86,6 +86,11 @@ public sealed class PartnerKey
         if (use is not null && use != "sig")
             throw JwkMembers.Unsupported($"The JWK has \"use\":\"{use}\"; a partner key must be a signing key (\"use\":\"sig\", or no use member).");
 
+        // RFC 7517 §4.3: the operations the key is for. Moneta only ever verifies with a partner key, and a key
+        // declared for anything else (encryption, or signing with the private half) is not meant for that.
+        if (members.OptionalStringArray("key_ops") is { } operations && operations is not ["verify"])
+            throw JwkMembers.Unsupported($"The JWK has \"key_ops\":[{string.Join(",", operations.Select(o => $"\"{o}\""))}]; a partner key is only used to verify, so send \"key_ops\":[\"verify\"] or no key_ops member.");
+
         var keyType = members.RequiredString("kty");
         return keyType switch
         {
@@ -185,15 +190,20 @@ public sealed class PartnerKey
             _ => throw JwkMembers.Unsupported($"The alg \"{algorithm}\" is not supported for RSA keys; use RS256 or PS256."),
         };
 
-        // Some libraries prefix a zero byte (a sign byte); RFC 7518 says not to, but the number is the same.
-        var modulus = WithoutLeadingZeros(members.Bytes("n"));
-        var exponent = WithoutLeadingZeros(members.Bytes("e"));
+        // RFC 7518 §6.3.1: the fewest octets. A zero sign byte (as some ASN.1-minded libraries add) changes the
+        // member, so the RFC 7638 thumbprint the partner computes would not be the one Moneta computes.
+        var modulus = MinimalOctets(members.Bytes("n"), "n");
+        var exponent = MinimalOctets(members.Bytes("e"), "e");
 
         var bits = BitLength(modulus);
         if (bits < MinRsaBits)
             throw new InvalidJwkException(JwkErrorCode.WeakKey, $"The RSA modulus has {bits} bits; at least {MinRsaBits} are required.");
         if (bits > MaxRsaBits)
             throw JwkMembers.Unsupported($"The RSA modulus has {bits} bits; at most {MaxRsaBits} are supported.");
+
+        // A modulus is the product of two odd primes; an even one is not a key anyone can hold the private half of.
+        if ((modulus[^1] & 1) == 0)
+            throw JwkMembers.Invalid("The RSA modulus n is even, so it is not the modulus of an RSA key pair; send the n of your key pair, base64url-encoded, most significant byte first.");
 
         // e = 1 would make every message its own signature; a real key uses 65537.
         if (exponent.Length is 0 or > 4 || (exponent[^1] & 1) == 0 || exponent is [1])
@@ -236,16 +246,10 @@ public sealed class PartnerKey
         return StrictBase64Url.Encode(SHA256.HashData(JsonCanonicalizer.Canonicalize(requiredMembers)));
     }
 
-    private static byte[] WithoutLeadingZeros(byte[] number)
-    {
-        var start = Array.FindIndex(number, b => b != 0);
-        return start switch
-        {
-            0 => number,
-            < 0 => [],
-            _ => number[start..],
-        };
-    }
+    private static byte[] MinimalOctets(byte[] number, string name) =>
+        number[0] != 0
+            ? number
+            : throw JwkMembers.Invalid($"The RSA member \"{name}\" starts with a zero octet; RFC 7518 §6.3.1 wants the minimum number of octets, so drop the leading zero byte(s) before base64url-encoding it.");
 
     private static int BitLength(byte[] number) =>
         number.Length == 0 ? 0 : ((number.Length - 1) * 8) + (32 - int.LeadingZeroCount(number[0]));

@@ -34,12 +34,7 @@ public static class MonetaSilo
         var development = builder.Environment.IsDevelopment();
 
         var storagePath = config["Storage:Sqlite:Path"] ?? "./data/moneta.db";
-        var auth = new MonetaAuthOptions
-        {
-            Issuer = config["Issuer"] ?? (development ? "http://localhost:5080" : throw new InvalidOperationException("Set Moneta:Issuer (Moneta's public base URL) in production.")),
-            AdminToken = AdminToken.Resolve(config["AdminToken"], development),
-        };
-        config.GetSection("Auth").Bind(auth);
+        var auth = AuthSettings(config, development);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -81,6 +76,24 @@ public static class MonetaSilo
         if (development && config["AdminToken"] is null)
             app.Logger.LogWarning("Development admin token (set Moneta:AdminToken to choose your own): {AdminToken}", auth.AdminToken);
         return app;
+    }
+
+    /// <summary>
+    /// Moneta:Auth, then the checked Moneta:Issuer and Moneta:AdminToken over it: bound the other way round,
+    /// Moneta:Auth:AdminToken replaced a checked token with one of any length.
+    /// </summary>
+    private static MonetaAuthOptions AuthSettings(IConfiguration config, bool development)
+    {
+        var auth = new MonetaAuthOptions();
+        config.GetSection("Auth").Bind(auth);
+        auth.Issuer = config["Issuer"] ?? (development ? "http://localhost:5080" : throw new InvalidOperationException("Set Moneta:Issuer (Moneta's public base URL) in production."));
+        auth.AdminToken = AdminToken.Resolve(config["AdminToken"], development);
+
+        // The protocol promises partners that an assertion more than five minutes ahead is refused; a configuration
+        // may make that stricter, never looser.
+        if (auth.MaxAssertionLifetime <= TimeSpan.Zero || auth.MaxAssertionLifetime > MonetaAuthOptions.AssertionLifetimeLimit)
+            throw new InvalidOperationException($"Moneta:Auth:MaxAssertionLifetime must be positive and at most {MonetaAuthOptions.AssertionLifetimeLimit:c} (the protocol's five minutes); it is {auth.MaxAssertionLifetime:c}.");
+        return auth;
     }
 
     /// <summary>Moneta:Webhooks. Private networks are allowed in development only, unless configured otherwise.</summary>

@@ -10,8 +10,11 @@ public sealed class MonetaAuthOptions
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>A client assertion may be valid for at most this long (RFC 7523 says short; we say five minutes).</summary>
-    public TimeSpan MaxAssertionLifetime { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>The longest <see cref="MaxAssertionLifetime"/> the protocol allows (RFC 7523 says short; we say five minutes).</summary>
+    public static readonly TimeSpan AssertionLifetimeLimit = TimeSpan.FromMinutes(5);
+
+    /// <summary>A client assertion may be valid for at most this long; configurable down, never above <see cref="AssertionLifetimeLimit"/>.</summary>
+    public TimeSpan MaxAssertionLifetime { get; set; } = AssertionLifetimeLimit;
 
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 

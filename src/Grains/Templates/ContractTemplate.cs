@@ -16,6 +16,10 @@ public sealed class ContractTemplate
 {
     private static readonly TimeSpan DefaultSigningDeadline = TimeSpan.FromDays(7);
 
+    // A year (a leap one) is longer than any party should be held to terms it has not finished signing, and the
+    // bound keeps creation time + deadline far inside DateTimeOffset's range, which P10000000D overflowed.
+    private static readonly TimeSpan MaxSigningDeadline = TimeSpan.FromDays(366);
+
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
         .Build();
@@ -91,7 +95,7 @@ public sealed class ContractTemplate
             {
                 deadline = XmlConvert.ToTimeSpan(text);
             }
-            catch (FormatException)
+            catch (Exception e) when (e is FormatException or OverflowException)
             {
                 throw Invalid("'signing_deadline' must be an ISO 8601 duration such as P7D.");
             }
@@ -99,6 +103,8 @@ public sealed class ContractTemplate
 
         if (deadline <= TimeSpan.Zero)
             throw Invalid("'signing_deadline' must be positive.");
+        if (deadline > MaxSigningDeadline)
+            throw Invalid($"'signing_deadline' may be at most P{MaxSigningDeadline.Days}D ({MaxSigningDeadline.Days} days).");
 
         return new ContractTemplate(document.TemplateName, document.Version, document.Description, deadline, order, fields);
     }

@@ -165,6 +165,38 @@ public abstract class ContractFlowTests(SiloFixture fixture)
     }
 
     [Fact]
+    public async Task A_template_holds_signers_to_at_most_366_days_and_a_longer_deadline_is_refused_at_publication()
+    {
+        var scenario = await ContractScenario.CreateAsync(Silo);
+        var name = "long-deadline-" + Guid.NewGuid().ToString("N")[..8];
+        var path = $"/api/v1/templates/{name}/versions";
+
+        // Published, this deadline made every contract on the template a 500 (creation time + deadline overflowed).
+        var refused = await Json.ProblemAsync(await Silo.Admin.PostAsJsonAsync(path, new { yaml = TemplateYaml(name, 1, "description", signingDeadline: "P10000000D") }), HttpStatusCode.BadRequest, "invalid_template");
+        Assert.Contains("at most P366D", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        await Json.ProblemAsync(await Silo.Admin.PostAsJsonAsync(path, new { yaml = TemplateYaml(name, 1, "description", signingDeadline: "P367D") }), HttpStatusCode.BadRequest, "invalid_template");
+        await Json.ProblemAsync(await Silo.Admin.GetAsync($"{path}/1"), HttpStatusCode.NotFound, "template_not_found");
+
+        await Json.ReadAsync(await Silo.Admin.PostAsJsonAsync(path, new { yaml = TemplateYaml(name, 1, "description", signingDeadline: "P366D") }), HttpStatusCode.Created);
+        var contract = await scenario.InitiateAsync(scenario.Initiation(templateId: name));
+        Assert.Equal(TimeSpan.FromDays(366), contract["expires_at"]!.GetValue<DateTimeOffset>() - contract["created_at"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task A_template_without_a_signing_deadline_gives_its_contracts_seven_days()
+    {
+        var scenario = await ContractScenario.CreateAsync(Silo);
+        var name = "default-deadline-" + Guid.NewGuid().ToString("N")[..8];
+        var yaml = TemplateYaml(name, version: 1, extraField: "description", signingDeadline: null);
+        Assert.DoesNotContain("signing_deadline", yaml, StringComparison.Ordinal);
+        await Json.ReadAsync(await Silo.Admin.PostAsJsonAsync($"/api/v1/templates/{name}/versions", new { yaml }), HttpStatusCode.Created);
+
+        var contract = await scenario.InitiateAsync(scenario.Initiation(templateId: name));
+
+        Assert.Equal(TimeSpan.FromDays(7), contract["expires_at"]!.GetValue<DateTimeOffset>() - contract["created_at"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
     public async Task A_contract_keeps_the_template_version_it_was_created_with()
     {
         var scenario = await ContractScenario.CreateAsync(Silo);
@@ -246,11 +278,14 @@ public abstract class ContractFlowTests(SiloFixture fixture)
         return ids;
     }
 
-    /// <summary>A transaction-like template: amount and currency required, one more string field, mo → moneta → publisher.</summary>
-    internal static string TemplateYaml(string name, int version, string extraField, string signingDeadline = "P7D") => $"""
+    /// <summary>
+    /// A transaction-like template: amount and currency required, one more string field, mo → moneta → publisher.
+    /// A null <paramref name="signingDeadline"/> leaves the member out.
+    /// </summary>
+    internal static string TemplateYaml(string name, int version, string extraField, string? signingDeadline = "P7D") => $"""
         template_name: {name}
         version: {version}
-        signing_deadline: {signingDeadline}
+        {(signingDeadline is null ? "" : $"signing_deadline: {signingDeadline}")}
         schema:
           required_fields:
             - path: amount

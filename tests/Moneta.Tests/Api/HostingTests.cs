@@ -1,8 +1,12 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Moneta.Api.Auth;
 using Moneta.Crypto;
+using Moneta.Runtime;
 using Moneta.Silo;
 using Moneta.Tests.Support;
 
@@ -44,6 +48,22 @@ public sealed class HostingTests(SiloFixture fixture) : IClassFixture<SiloFixtur
         await Json.ReadAsync(await scenario.Mo.Http.GetAsync($"/api/v1/mpass/{scenario.MpassId}"), HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task A_silo_without_runtime_settings_uses_the_documented_runtime_defaults()
+    {
+        using var directory = new TempDirectory();
+        await using var silo = BuildProductionSilo(directory, []);
+        var runtime = silo.Services.GetRequiredService<GrainRuntimeOptions>();
+
+        // The values README.md's configuration table promises operators.
+        Assert.Equal(TimeSpan.FromMinutes(15), runtime.IdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), runtime.CallTimeout);
+        Assert.Equal(100_000, runtime.MaxActivations);
+        Assert.Equal(TimeSpan.FromMinutes(1), runtime.MessageLease);
+        Assert.Equal(TimeSpan.FromSeconds(1), runtime.MessagePollInterval);
+        Assert.Equal(64, runtime.MaxMessagesInFlight);
+    }
+
     [Theory]
     [InlineData("Moneta:AdminToken")]
     [InlineData("Moneta:Issuer")]
@@ -67,5 +87,56 @@ public sealed class HostingTests(SiloFixture fixture) : IClassFixture<SiloFixtur
             builder.Configuration.AddInMemoryCollection(settings);
         }));
         Assert.Contains(missing.Split(':')[^1], refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Moneta_Auth_cannot_replace_the_checked_admin_token_and_issuer_but_may_shorten_assertions()
+    {
+        using var directory = new TempDirectory();
+        await using var silo = BuildProductionSilo(directory, new()
+        {
+            ["Moneta:Auth:AdminToken"] = "short",
+            ["Moneta:Auth:Issuer"] = "https://elsewhere.example",
+            ["Moneta:Auth:MaxAssertionLifetime"] = "00:02:00",
+        });
+        var auth = silo.Services.GetRequiredService<MonetaAuthOptions>();
+
+        Assert.Equal(TestSilo.AdminToken, auth.AdminToken);
+        Assert.Equal(TestSilo.Issuer, auth.Issuer);
+        Assert.Equal(TimeSpan.FromMinutes(2), auth.MaxAssertionLifetime);
+    }
+
+    [Theory]
+    [InlineData("00:05:01")]
+    [InlineData("01:00:00")]
+    [InlineData("00:00:00")]
+    public void A_client_assertion_lifetime_over_five_minutes_or_not_positive_refuses_to_start(string lifetime)
+    {
+        using var directory = new TempDirectory();
+
+        var refused = Assert.Throws<InvalidOperationException>(() => BuildProductionSilo(directory, new() { ["Moneta:Auth:MaxAssertionLifetime"] = lifetime }));
+        Assert.Contains("Moneta:Auth:MaxAssertionLifetime", refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A production silo with its secrets, issuer and in-memory storage, plus <paramref name="more"/> settings.</summary>
+    private static WebApplication BuildProductionSilo(TempDirectory directory, Dictionary<string, string?> more)
+    {
+        var keyFile = Path.Combine(directory.Path, "key.json");
+        File.WriteAllText(keyFile, SigningKey.Generate().ToPrivateJwk());
+        var settings = new Dictionary<string, string?>
+        {
+            ["Moneta:AdminToken"] = TestSilo.AdminToken,
+            ["Moneta:Issuer"] = TestSilo.Issuer,
+            ["Moneta:Signing:KeyFile"] = keyFile,
+            ["Moneta:Storage:Provider"] = "InMemory",
+        };
+        foreach (var (key, value) in more)
+            settings[key] = value;
+
+        return MonetaSilo.Build([], builder =>
+        {
+            builder.Environment.EnvironmentName = "Production";
+            builder.Configuration.AddInMemoryCollection(settings);
+        });
     }
 }

@@ -334,17 +334,78 @@ public sealed class PartnerKeyTests
         Assert.Contains("1024", refusal.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void An_RSA_modulus_with_a_leading_zero_byte_counts_its_real_bits()
+    [Theory]
+    [InlineData("n")]
+    [InlineData("e")]
+    public void An_RSA_member_with_a_leading_zero_octet_is_refused(string member)
     {
         using var rsa = RSA.Create(2048);
         var jwk = TestKeys.RsaJwk(rsa, "RS256");
-        var parameters = rsa.ExportParameters(includePrivateParameters: false);
-        jwk["n"] = Base64Url.EncodeToString([0, .. parameters.Modulus!]);
+        jwk[member] = Base64Url.EncodeToString([0, .. Base64Url.DecodeFromChars((string)jwk[member]!)]);
 
-        var key = TestKeys.Parse(jwk);
+        var refusal = TestKeys.Refusal(jwk);
 
-        Assert.Equal(TestKeys.Parse(TestKeys.RsaJwk(rsa, "RS256")).Thumbprint, key.Thumbprint);
+        // Accepted, the key's RFC 7638 thumbprint would differ from the one the partner computes over its own n.
+        Assert.Equal(JwkErrorCode.InvalidJwk, refusal.Code);
+        Assert.Contains($"\"{member}\" starts with a zero octet", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("drop the leading zero", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_even_RSA_modulus_is_refused()
+    {
+        using var rsa = RSA.Create(2048);
+        var jwk = TestKeys.RsaJwk(rsa, "RS256");
+        var modulus = Base64Url.DecodeFromChars((string)jwk["n"]!);
+        modulus[^1] &= 0xFE;
+        jwk["n"] = Base64Url.EncodeToString(modulus);
+
+        var refusal = TestKeys.Refusal(jwk);
+
+        Assert.Equal(JwkErrorCode.InvalidJwk, refusal.Code);
+        Assert.Contains("modulus n is even", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""["encrypt"]""")]
+    [InlineData("""["sign"]""")]
+    [InlineData("""["verify","encrypt"]""")]
+    [InlineData("""["verify","verify"]""")]
+    [InlineData("""[]""")]
+    public void A_key_whose_key_ops_are_not_just_verify_is_refused(string operations)
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var jwk = TestKeys.EcJwk(ecdsa);
+        jwk["key_ops"] = JsonNode.Parse(operations);
+
+        var refusal = TestKeys.Refusal(jwk);
+
+        Assert.Equal(JwkErrorCode.UnsupportedKey, refusal.Code);
+        Assert.Contains("""send "key_ops":["verify"] or no key_ops member""", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"verify\"")]
+    [InlineData("[1]")]
+    [InlineData("[null]")]
+    public void A_key_ops_member_that_is_not_an_array_of_strings_is_malformed(string operations)
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var jwk = TestKeys.EcJwk(ecdsa);
+        jwk["key_ops"] = JsonNode.Parse(operations);
+
+        Assert.Equal(JwkErrorCode.InvalidJwk, TestKeys.Refusal(jwk).Code);
+    }
+
+    [Fact]
+    public void A_key_for_verifying_only_is_accepted()
+    {
+        using var rsa = RSA.Create(2048);
+        var jwk = TestKeys.RsaJwk(rsa, "PS256");
+        jwk["key_ops"] = new JsonArray("verify");
+        jwk["use"] = "sig";
+
+        Assert.Equal("PS256", TestKeys.Parse(jwk).Algorithm);
     }
 
     [Theory]

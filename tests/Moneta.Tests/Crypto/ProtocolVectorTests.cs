@@ -3,43 +3,33 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Moneta.Crypto;
+using Moneta.Tests.Support;
 
 namespace Moneta.Tests.Crypto;
 
 /// <summary>
-/// The worked example published to partners in docs/protocol-vectors.md. Every constant here is copied
-/// from that document; if one of these tests fails, the document and the code disagree.
+/// The worked example published to partners in docs/protocol-vectors.md. Every value is read from that document
+/// (by section heading and position), so editing one there without the code agreeing fails a test here.
 /// </summary>
-public sealed class ProtocolVectorTests
+public sealed partial class ProtocolVectorTests
 {
-    public const string MoPrivateJwk =
-        """{"kty":"EC","crv":"P-256","x":"EbHh1TU-Q-59L9Ipw2UXZSa5zM4EcJ9bvu5pnpl1cCg","y":"bjy-mH_BvozQwb7qP7gN9WUJYSUZ3pZ-18s9by9OF74","d":"IiRTBkBFYnZqVczc91v3FgUd65MqBTj2VJadudXgKhU","kid":"mo-key-1","alg":"ES256","use":"sig"}""";
+    private static readonly VectorDocument Document = VectorDocument.Read("docs", "protocol-vectors.md");
 
-    public const string MoPublicJwk =
-        """{"kty":"EC","crv":"P-256","x":"EbHh1TU-Q-59L9Ipw2UXZSa5zM4EcJ9bvu5pnpl1cCg","y":"bjy-mH_BvozQwb7qP7gN9WUJYSUZ3pZ-18s9by9OF74","kid":"mo-key-1","alg":"ES256","use":"sig"}""";
+    private static readonly string MoPrivateJwk = Document.CodeBlock("The example MO key", 0);
+    private static readonly string MoPublicJwk = Document.CodeBlock("The example MO key", 1);
+    private static readonly string MoKeyThumbprint = Document.InlineCodeAfter("The example MO key", "thumbprint:");
+    private static readonly string SigningInputObject = Document.CodeBlock("The signing input object", 0);
+    private static readonly string CanonicalSigningInput = Document.CodeBlock("Its canonical bytes (the JWS payload)", 0);
+    private static readonly string CanonicalSigningInputSha256 = Document.InlineCodeAfter("Its canonical bytes (the JWS payload)", "SHA-256 of these bytes");
+    private static readonly string ProtectedHeader = Document.CodeBlock("Header and signing input", 0);
+    private static readonly string EncodedProtectedHeader = Document.CodeBlock("Header and signing input", 1);
+    private static readonly string EncodedPayload = Document.CodeBlock("Header and signing input", 2);
+    private static readonly string JwsSigningInput = Document.CodeBlock("Header and signing input", 3);
+    private static readonly string DetachedSignature = Document.CodeBlock("One valid signature", 0);
 
-    public const string MoKeyThumbprint = "XvMgq_Pc2H_DHCBPzTnQz52M3hWunBFWMOhwGLq9Zu4";
-
-    public const string SigningInputObject =
-        """{"contract_id":"ctr_2026_0001","template_id":"transaction-contract","template_version":1,"mo_id":"6f1c2a3e-8d4b-4c1a-9e2f-1a2b3c4d5e6f","publisher_id":"0b9e8d7c-6a5b-4c3d-8e2f-0a1b2c3d4e5f","mpass_id":"3c2b1a09-8f7e-4d6c-9b5a-4a3b2c1d0e9f","payload":{"amount":"12.50","currency":"EUR","description":"Premium article bundle"},"signer":"mo","previous":null}""";
-
-    public const string CanonicalSigningInput =
-        """{"contract_id":"ctr_2026_0001","mo_id":"6f1c2a3e-8d4b-4c1a-9e2f-1a2b3c4d5e6f","mpass_id":"3c2b1a09-8f7e-4d6c-9b5a-4a3b2c1d0e9f","payload":{"amount":"12.50","currency":"EUR","description":"Premium article bundle"},"previous":null,"publisher_id":"0b9e8d7c-6a5b-4c3d-8e2f-0a1b2c3d4e5f","signer":"mo","template_id":"transaction-contract","template_version":1}""";
-
-    public const string CanonicalSigningInputSha256 = "7e9e19e4c87d4c4c988520d1f36b49637286d7a3c9cb6409759b1c31bf014167";
-
-    public const string ProtectedHeader = """{"alg":"ES256","kid":"mo-key-1"}""";
-
-    public const string EncodedProtectedHeader = "eyJhbGciOiJFUzI1NiIsImtpZCI6Im1vLWtleS0xIn0";
-
-    public const string EncodedPayload =
-        "eyJjb250cmFjdF9pZCI6ImN0cl8yMDI2XzAwMDEiLCJtb19pZCI6IjZmMWMyYTNlLThkNGItNGMxYS05ZTJmLTFhMmIzYzRkNWU2ZiIsIm1wYXNzX2lkIjoiM2MyYjFhMDktOGY3ZS00ZDZjLTliNWEtNGEzYjJjMWQwZTlmIiwicGF5bG9hZCI6eyJhbW91bnQiOiIxMi41MCIsImN1cnJlbmN5IjoiRVVSIiwiZGVzY3JpcHRpb24iOiJQcmVtaXVtIGFydGljbGUgYnVuZGxlIn0sInByZXZpb3VzIjpudWxsLCJwdWJsaXNoZXJfaWQiOiIwYjllOGQ3Yy02YTViLTRjM2QtOGUyZi0wYTFiMmMzZDRlNWYiLCJzaWduZXIiOiJtbyIsInRlbXBsYXRlX2lkIjoidHJhbnNhY3Rpb24tY29udHJhY3QiLCJ0ZW1wbGF0ZV92ZXJzaW9uIjoxfQ";
-
-    public const string DetachedSignature =
-        "eyJhbGciOiJFUzI1NiIsImtpZCI6Im1vLWtleS0xIn0..1iYwPfXgHVfrIk5oDIYZYrbCMzej9fFpBPERP4YWHImFD0iB7_ZLmQuWh1hiH3r3AkOCFUISYAoJ8Ienb-rSug";
-
-    private static readonly byte[] CanonicalBytes = Encoding.UTF8.GetBytes(CanonicalSigningInput);
+    private static byte[] CanonicalBytes => Encoding.UTF8.GetBytes(CanonicalSigningInput);
 
     private static PartnerKey MoPublicKey()
     {
@@ -60,8 +50,13 @@ public sealed class ProtocolVectorTests
     [Fact]
     public void The_documented_header_and_payload_encodings_are_base64url_of_the_documented_bytes()
     {
+        using var moKey = SigningKey.FromPrivateJwk(MoPrivateJwk);
+        var madeNow = DetachedJws.Sign(moKey, CanonicalBytes);
+
+        Assert.Equal(ProtectedHeader, Encoding.UTF8.GetString(Base64Url.DecodeFromChars(madeNow.Split('.')[0])));
         Assert.Equal(EncodedProtectedHeader, Base64Url.EncodeToString(Encoding.UTF8.GetBytes(ProtectedHeader)));
         Assert.Equal(EncodedPayload, Base64Url.EncodeToString(CanonicalBytes));
+        Assert.Equal(EncodedProtectedHeader + "." + EncodedPayload, JwsSigningInput);
         Assert.StartsWith(EncodedProtectedHeader + "..", DetachedSignature, StringComparison.Ordinal);
     }
 
@@ -84,12 +79,20 @@ public sealed class ProtocolVectorTests
     }
 
     [Fact]
+    public void The_documented_signature_is_over_the_documented_jws_signing_input()
+    {
+        var signature = Base64Url.DecodeFromChars(DetachedSignature.Split('.')[2]);
+
+        Assert.True(MoPublicKey().Verify(Encoding.ASCII.GetBytes(JwsSigningInput), signature));
+    }
+
+    [Fact]
     public void The_documented_signature_fails_when_one_byte_of_the_payload_changes()
     {
         var publicKey = MoPublicKey();
 
         // "12.50" becomes "12.51": the smallest change a dishonest party might want.
-        var tampered = (byte[])CanonicalBytes.Clone();
+        var tampered = CanonicalBytes;
         tampered[CanonicalSigningInput.IndexOf("12.50", StringComparison.Ordinal) + 4] = (byte)'1';
 
         Assert.False(DetachedJws.Verify(DetachedSignature, tampered, publicKey));
@@ -105,5 +108,80 @@ public sealed class ProtocolVectorTests
 
         Assert.StartsWith(EncodedProtectedHeader + "..", jws, StringComparison.Ordinal);
         Assert.True(DetachedJws.Verify(jws, CanonicalBytes, MoPublicKey()));
+    }
+
+    [Fact]
+    public void The_examples_docs_protocol_md_quotes_from_the_vectors_are_the_vectors()
+    {
+        var protocol = Repository.ReadFile("docs", "protocol.md");
+
+        Assert.All(
+            [MoPublicJwk, SigningInputObject, CanonicalSigningInput, CanonicalSigningInputSha256, DetachedSignature],
+            vector => Assert.Contains(vector, protocol, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A Markdown document read by its "## " sections: the fenced code blocks of each, in order, exactly as written
+    /// (no trailing newline), and inline code following some words. Throws when a section or value is missing, so a
+    /// renamed heading fails loudly instead of comparing against nothing.
+    /// </summary>
+    private sealed partial class VectorDocument
+    {
+        private readonly Dictionary<string, (string Text, List<string> CodeBlocks)> _sections = [];
+
+        private VectorDocument(string markdown)
+        {
+            string? heading = null;
+            List<string>? block = null;
+            foreach (var line in markdown.Split('\n').Select(l => l.TrimEnd('\r')))
+            {
+                if (block is not null)
+                {
+                    if (line.StartsWith("```", StringComparison.Ordinal))
+                    {
+                        _sections[heading!].CodeBlocks.Add(string.Join('\n', block));
+                        block = null;
+                    }
+                    else
+                    {
+                        block.Add(line);
+                    }
+                }
+                else if (line.StartsWith("## ", StringComparison.Ordinal))
+                {
+                    heading = line[3..];
+                    _sections[heading] = ("", []);
+                }
+                else if (line.StartsWith("```", StringComparison.Ordinal) && heading is not null)
+                {
+                    block = [];
+                }
+                else if (heading is not null)
+                {
+                    _sections[heading] = (_sections[heading].Text + line + "\n", _sections[heading].CodeBlocks);
+                }
+            }
+        }
+
+        public static VectorDocument Read(params string[] path) => new(Repository.ReadFile(path));
+
+        public string CodeBlock(string heading, int index) => Section(heading).CodeBlocks is var blocks && index < blocks.Count
+            ? blocks[index]
+            : throw new InvalidOperationException($"Section '{heading}' has no code block #{index + 1}.");
+
+        /// <summary>The first `inline code` after <paramref name="words"/> in the section's prose.</summary>
+        public string InlineCodeAfter(string heading, string words)
+        {
+            var text = Section(heading).Text;
+            var at = text.IndexOf(words, StringComparison.Ordinal);
+            var code = at < 0 ? Match.Empty : InlineCode().Match(text, at);
+            return code.Success ? code.Groups[1].Value : throw new InvalidOperationException($"Section '{heading}' has no inline code after '{words}'.");
+        }
+
+        private (string Text, List<string> CodeBlocks) Section(string heading) =>
+            _sections.TryGetValue(heading, out var section) ? section : throw new InvalidOperationException($"No section '## {heading}'.");
+
+        [GeneratedRegex("`([^`]+)`")]
+        private static partial Regex InlineCode();
     }
 }

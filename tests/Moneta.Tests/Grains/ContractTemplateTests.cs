@@ -57,6 +57,39 @@ public sealed class ContractTemplateTests
     }
 
     [Theory]
+    [InlineData("P367D")]
+    [InlineData("P366DT1S")]
+    [InlineData("P10000000D")]
+    [InlineData("P99999999999D")]
+    public void A_signing_deadline_over_366_days_is_refused(string deadline)
+    {
+        var refused = Assert.Throws<DomainException>(() => ContractTemplate.Parse(WithDeadline(deadline)));
+        Assert.Equal(ErrorCodes.InvalidTemplate, refused.Code);
+    }
+
+    [Theory]
+    [InlineData("PT0S")]
+    [InlineData("-P1D")]
+    public void A_signing_deadline_must_be_positive(string deadline)
+    {
+        var refused = Assert.Throws<DomainException>(() => ContractTemplate.Parse(WithDeadline(deadline)));
+        Assert.Equal(ErrorCodes.InvalidTemplate, refused.Code);
+        Assert.Contains("positive", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_template_without_a_signing_deadline_gives_seven_days()
+    {
+        var yaml = "template_name: t\nversion: 1\nsignature_rules:\n  required_signatures: [mo, moneta, publisher]\n  signing_order: [mo, moneta, publisher]\n";
+
+        Assert.Equal(TimeSpan.FromDays(7), ContractTemplate.Parse(yaml).SigningDeadline);
+    }
+
+    [Fact]
+    public void A_signing_deadline_of_exactly_366_days_is_accepted() =>
+        Assert.Equal(TimeSpan.FromDays(366), ContractTemplate.Parse(WithDeadline("P366D")).SigningDeadline);
+
+    [Theory]
     [InlineData("12.50", true, "12.50", 2)]
     [InlineData("7", true, "7", 0)]
     [InlineData("999999999999999.99999999", true, "999999999999999.99999999", 8)]
@@ -71,6 +104,9 @@ public sealed class ContractTemplateTests
         Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), amount);
         Assert.Equal(digits, fractionDigits);
     }
+
+    private static string WithDeadline(string deadline) =>
+        $"template_name: t\nversion: 1\nsigning_deadline: {deadline}\nsignature_rules:\n  required_signatures: [mo, moneta, publisher]\n  signing_order: [mo, moneta, publisher]\n";
 
     private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement;
 }

@@ -78,8 +78,9 @@ public sealed class GrainRuntimeTests
     {
         using var directory = new TempDirectory();
         var path = Path.Combine(directory.Path, "shared.db");
-        await using var storeA = new SqliteGrainStorage(new SqliteStorageOptions { Path = path }, NullLogger<SqliteGrainStorage>.Instance);
-        await using var storeB = new SqliteGrainStorage(new SqliteStorageOptions { Path = path }, NullLogger<SqliteGrainStorage>.Instance);
+        await using var sqliteA = new SqliteGrainStorage(new SqliteStorageOptions { Path = path }, NullLogger<SqliteGrainStorage>.Instance);
+        await using var sqliteB = new SqliteGrainStorage(new SqliteStorageOptions { Path = path }, NullLogger<SqliteGrainStorage>.Instance);
+        var (storeA, storeB) = (new ConflictCountingStorage(sqliteA), new ConflictCountingStorage(sqliteB));
         var (siloA, servicesA) = TestRuntime.Create(storeA);
         var (siloB, servicesB) = TestRuntime.Create(storeB);
         await using var _ = servicesA;
@@ -87,6 +88,12 @@ public sealed class GrainRuntimeTests
 
         var onA = siloA.GetGrain<ICounterGrain>("shared");
         var onB = siloB.GetGrain<ICounterGrain>("shared");
+
+        // Both silos activate the grain before anything is written, so both hold the same (empty) state: whichever
+        // writes second presents a stale ETag. Without this the collision would depend on thread timing.
+        Assert.Equal(0, await onA.Value());
+        Assert.Equal(0, await onB.Value());
+
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
         {
             try
@@ -100,8 +107,11 @@ public sealed class GrainRuntimeTests
             }
         }));
 
-        // Every acknowledged increment is in storage; a refused one (ETag conflict after one retry) is not.
-        var record = await storeA.ReadAsync(new Moneta.Runtime.GrainId("counter", "shared"));
+        // The silos did collide, and every acknowledged increment is in storage; a refused one (ETag conflict after
+        // one retry) is not.
+        Assert.True(storeA.Conflicts + storeB.Conflicts >= 1, "the two silos never wrote over each other's ETag");
+        Assert.True(outcomes.Count(ok => !ok) <= storeA.Conflicts + storeB.Conflicts);
+        var record = await sqliteA.ReadAsync(new Moneta.Runtime.GrainId("counter", "shared"));
         var stored = System.Text.Json.JsonDocument.Parse(record!.Data).RootElement.GetProperty("value").GetInt32();
         Assert.Equal(outcomes.Count(ok => ok), stored);
         Assert.True(stored > 0);

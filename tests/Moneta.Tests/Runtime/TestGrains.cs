@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Moneta.GrainModel;
 using Moneta.Runtime;
+using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Storage;
 
 namespace Moneta.Tests.Runtime;
@@ -107,6 +108,50 @@ public static class TestRuntime
             })
             .BuildServiceProvider();
         return (services.GetRequiredService<GrainRuntime>(), services);
+    }
+}
+
+/// <summary>Another storage, counting the writes it refused for a stale ETag: proof that two writers actually collided.</summary>
+public sealed class ConflictCountingStorage(IGrainStorage inner) : IGrainStorage
+{
+    private int _conflicts;
+
+    public int Conflicts => Volatile.Read(ref _conflicts);
+
+    public Task<GrainRecord?> ReadAsync(GrainId id, CancellationToken cancellationToken = default) => inner.ReadAsync(id, cancellationToken);
+
+    public Task<string> WriteAsync(GrainId id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default) =>
+        Counted(() => inner.WriteAsync(id, data, indexes, expectedETag, messages, cancellationToken));
+
+    public Task ClearAsync(GrainId id, string? expectedETag, CancellationToken cancellationToken = default) =>
+        Counted(async () =>
+        {
+            await inner.ClearAsync(id, expectedETag, cancellationToken);
+            return true;
+        });
+
+    public Task<IndexPage> QueryAsync(string grainType, string indexName, string key, string? cursor, int limit, CancellationToken cancellationToken = default) =>
+        inner.QueryAsync(grainType, indexName, key, cursor, limit, cancellationToken);
+
+    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default) =>
+        inner.ClaimDueMessagesAsync(now, lease, limit, cancellationToken);
+
+    public Task CompleteMessageAsync(ClaimedMessage message, CancellationToken cancellationToken = default) => inner.CompleteMessageAsync(message, cancellationToken);
+
+    public Task RetryMessageAsync(ClaimedMessage message, DateTimeOffset dueAt, CancellationToken cancellationToken = default) =>
+        inner.RetryMessageAsync(message, dueAt, cancellationToken);
+
+    private async Task<T> Counted<T>(Func<Task<T>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (InconsistentStateException)
+        {
+            Interlocked.Increment(ref _conflicts);
+            throw;
+        }
     }
 }
 
