@@ -93,6 +93,11 @@ public static class MonetaSilo
         // may make that stricter, never looser.
         if (auth.MaxAssertionLifetime <= TimeSpan.Zero || auth.MaxAssertionLifetime > MonetaAuthOptions.AssertionLifetimeLimit)
             throw new InvalidOperationException($"Moneta:Auth:MaxAssertionLifetime must be positive and at most {MonetaAuthOptions.AssertionLifetimeLimit:c} (the protocol's five minutes); it is {auth.MaxAssertionLifetime:c}.");
+        // A skew stretches every lifetime check, and a leaked access token works until it expires: both stay small.
+        if (auth.ClockSkew < TimeSpan.Zero || auth.ClockSkew > TimeSpan.FromMinutes(5))
+            throw new InvalidOperationException($"Moneta:Auth:ClockSkew must be between 00:00:00 and 00:05:00; it is {auth.ClockSkew:c}.");
+        if (auth.AccessTokenLifetime <= TimeSpan.Zero || auth.AccessTokenLifetime > TimeSpan.FromHours(1))
+            throw new InvalidOperationException($"Moneta:Auth:AccessTokenLifetime must be positive and at most 01:00:00; it is {auth.AccessTokenLifetime:c}.");
         return auth;
     }
 

@@ -107,15 +107,19 @@ public sealed class HostingTests(SiloFixture fixture) : IClassFixture<SiloFixtur
     }
 
     [Theory]
-    [InlineData("00:05:01")]
-    [InlineData("01:00:00")]
-    [InlineData("00:00:00")]
-    public void A_client_assertion_lifetime_over_five_minutes_or_not_positive_refuses_to_start(string lifetime)
+    [InlineData("Moneta:Auth:MaxAssertionLifetime", "00:05:01")]
+    [InlineData("Moneta:Auth:MaxAssertionLifetime", "01:00:00")]
+    [InlineData("Moneta:Auth:MaxAssertionLifetime", "00:00:00")]
+    [InlineData("Moneta:Auth:ClockSkew", "00:05:01")]
+    [InlineData("Moneta:Auth:ClockSkew", "-00:00:01")]
+    [InlineData("Moneta:Auth:AccessTokenLifetime", "01:00:01")]
+    [InlineData("Moneta:Auth:AccessTokenLifetime", "00:00:00")]
+    public void A_token_lifetime_or_clock_skew_outside_its_bounds_refuses_to_start(string setting, string value)
     {
         using var directory = new TempDirectory();
 
-        var refused = Assert.Throws<InvalidOperationException>(() => BuildProductionSilo(directory, new() { ["Moneta:Auth:MaxAssertionLifetime"] = lifetime }));
-        Assert.Contains("Moneta:Auth:MaxAssertionLifetime", refused.Message, StringComparison.Ordinal);
+        var refused = Assert.Throws<InvalidOperationException>(() => BuildProductionSilo(directory, new() { [setting] = value }));
+        Assert.Contains(setting, refused.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A production silo with its secrets, issuer and in-memory storage, plus <paramref name="more"/> settings.</summary>
