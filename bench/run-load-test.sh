@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts a Release silo on 127.0.0.1 with a fresh SQLite file, runs bench/LoadGenerator against it, then stops
-# the silo it started (and nothing else). Prints the load summary and the silo's CPU use over the run.
+# the silo it started (and nothing else). Prints the load summary and the silo's CPU and memory over the run.
 #
 #   bench/run-load-test.sh                      # 30 s measured, concurrency 32, 5 s warm-up
 #   DURATION=60 CONCURRENCY=64 bench/run-load-test.sh
@@ -63,6 +63,8 @@ SILO_PID=$(silo_pid)
 ticks() { awk '{ print $14 + $15 }' "/proc/$SILO_PID/stat"; }
 HZ=$(getconf CLK_TCK)
 machine() { head -n1 /proc/stat; }
+rss_mb() { awk -v k="$1" '$1 == k":" { printf "%.0f", $2 / 1024 }' "/proc/$SILO_PID/status"; }
+rss_before=$(rss_mb VmRSS)
 cpu_before=$(ticks)
 machine_before=$(machine)
 started=$(date +%s.%N)
@@ -84,5 +86,7 @@ printf '%s\n%s\n' "$machine_before" "$machine_after" | awk '
     printf "machine CPU: user %.0f%%, system %.0f%%, softirq %.0f%%, iowait %.0f%%, steal %.0f%%, idle %.0f%%\n",
       100 * (d[2] + d[3]) / t, 100 * d[4] / t, 100 * (d[7] + d[8]) / t, 100 * d[6] / t, 100 * d[9] / t, 100 * d[5] / t
   }'
+# Peak resident memory over the silo's life (VmHWM), and what it holds once the load has ended.
+echo "silo memory: $rss_before MB resident before the load, peak $(rss_mb VmHWM) MB, $(rss_mb VmRSS) MB after it"
 echo "silo errors logged: $(grep -c -E '^(fail|crit):' "$DATA/silo.log" || true) (see $DATA/silo.log)"
 exit "$status"
