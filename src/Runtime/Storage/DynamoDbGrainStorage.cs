@@ -25,6 +25,15 @@ public sealed class DynamoDbStorageOptions
 
     /// <summary>Moneta:Storage:DynamoDB:CreateTables: create missing tables at start (development, tests); else they must exist.</summary>
     public bool CreateTables { get; set; }
+
+    /// <summary>
+    /// Moneta:Storage:DynamoDB:MaxErrorRetry. The SDK's own default for DynamoDB (10, with backoff) can outlast the
+    /// 30 s grain call timeout; 4 retries absorb a throttling burst and still let the caller hear 503 in time.
+    /// </summary>
+    public int MaxErrorRetry { get; set; } = 4;
+
+    /// <summary>Moneta:Storage:DynamoDB:RequestTimeout: one HTTP attempt, so that a hung connection is retried.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
@@ -83,7 +92,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, IDisposable
     public static IAmazonDynamoDB CreateClient(DynamoDbStorageOptions options)
     {
         // Credentials come from the standard AWS chain (environment, profile, container or instance role).
-        var config = new AmazonDynamoDBConfig();
+        var config = new AmazonDynamoDBConfig { MaxErrorRetry = options.MaxErrorRetry, Timeout = options.RequestTimeout };
         if (string.IsNullOrEmpty(options.ServiceUrl))
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);

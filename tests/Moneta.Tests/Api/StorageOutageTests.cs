@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
 using Microsoft.Data.Sqlite;
 using Moneta.Crypto;
 using Moneta.Tests.Support;
@@ -33,5 +35,38 @@ public sealed class StorageOutageTests
         }
 
         await Json.ReadAsync(await silo.Admin.PostAsJsonAsync("/api/v1/organizations/publisher", registration), HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task An_unreachable_dynamodb_answers_503_with_retry_after_and_the_request_succeeds_once_it_is_back()
+    {
+        using var directory = new TempDirectory();
+        await using var relay = TcpRelay.Start(new Uri(DynamoDbLocal.Url));
+        var settings = DynamoDbLocal.SiloConfiguration(DynamoDbLocal.NewTablePrefix());
+        settings["Moneta:Storage:DynamoDB:ServiceUrl"] = relay.Url;
+        await using var silo = await TestSilo.StartAsync(directory.Path, settings);
+        using var key = SigningKey.Generate();
+        var registration = new { name = "Daily News", keys = new[] { key.PublicKey.ToPublicJwk() } };
+
+        relay.Cut();
+        var refused = await silo.Admin.PostAsJsonAsync("/api/v1/organizations/publisher", registration);
+
+        await Json.ProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "unavailable");
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+        relay.Restore();
+        await Json.ReadAsync(await silo.Admin.PostAsJsonAsync("/api/v1/organizations/publisher", registration), HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public void DynamoDB_throttling_and_server_errors_count_as_unavailable_and_a_lost_condition_does_not()
+    {
+        using var storage = DynamoDbLocal.CreateStorage();
+
+        Assert.True(storage.IsUnavailable(new ProvisionedThroughputExceededException("throttled")));
+        Assert.True(storage.IsUnavailable(new RequestLimitExceededException("account limit")));
+        Assert.True(storage.IsUnavailable(new InternalServerErrorException("engine")));
+        Assert.True(storage.IsUnavailable(new AmazonServiceException("timeout", new HttpRequestException("connection refused"))));
+        Assert.False(storage.IsUnavailable(new ConditionalCheckFailedException("etag")));
+        Assert.False(storage.IsUnavailable(new ResourceNotFoundException("no table")));
     }
 }
