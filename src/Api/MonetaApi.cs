@@ -1,4 +1,6 @@
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
 using Moneta.Api.Endpoints;
 
 namespace Moneta.Api;
@@ -18,14 +20,7 @@ public static class MonetaApi
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions.TryAdd("code", context.ProblemDetails.Status switch
-            {
-                404 => ErrorCodes.NotFound,
-                413 => ErrorCodes.PayloadTooLarge,
-                415 => ErrorCodes.UnsupportedMediaType,
-                405 => ErrorCodes.MethodNotAllowed,
-                _ => ErrorCodes.InvalidRequest,
-            }));
+            context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeOf(context.ProblemDetails.Status ?? 400)));
         services.AddAuthentication(MonetaBearerHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, MonetaBearerHandler>(MonetaBearerHandler.SchemeName, null);
         services.AddAuthorization();
@@ -37,12 +32,20 @@ public static class MonetaApi
     {
         app.UseTrustedProxies();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Written as problems whatever the Accept header says: the default falls back to text/plain when a client
+        // accepts no JSON, and a refusal without a problem body has no code to act on.
+        app.UseStatusCodePages(context =>
+        {
+            var status = context.HttpContext.Response.StatusCode;
+            return Problems.Of(status, Problems.CodeOf(status), Problems.DetailOf(status)).ExecuteAsync(context.HttpContext);
+        });
+        app.Use(RefuseUndecodableCharset);
         app.UseAuthentication();
         app.UseMonetaRateLimits(app.Services.GetRequiredService<RateLimitOptions>());
         app.UseAuthorization();
         app.Use(EnforceAuthorizationMatrix);
-        app.MapOpenApi("/openapi/{documentName}.json");
+        // One document, at a fixed address: the OpenAPI handler answers an unknown document name with a plain-text 404.
+        app.MapOpenApi("/openapi/v1.json");
         app.MapAuthApi()
             .MapOrganizationsApi()
             .MapMPassApi()
@@ -69,5 +72,34 @@ public static class MonetaApi
         }
 
         return next(context);
+    }
+
+    /// <summary>
+    /// A body in a charset that cannot be decoded fails deep in the framework's JSON reader, as an error the
+    /// exception handler cannot tell from a bug. It is the client's media type that is wrong, so it is refused as one.
+    /// </summary>
+    private static Task RefuseUndecodableCharset(HttpContext context, RequestDelegate next)
+    {
+        if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
+            && HeaderUtilities.RemoveQuotes(mediaType.Charset) is { Length: > 0 } charset
+            && !IsDecodable(charset.Value!))
+        {
+            return Problems.Of(415, ErrorCodes.UnsupportedMediaType, "The body's charset is not one Moneta can decode; send UTF-8.").ExecuteAsync(context);
+        }
+
+        return next(context);
+    }
+
+    private static bool IsDecodable(string charset)
+    {
+        try
+        {
+            Encoding.GetEncoding(charset);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -23,6 +23,25 @@ public static class Problems
         _ => StatusCodes.Status400BadRequest,
     };
 
+    /// <summary>The code of a refusal the framework makes before any endpoint runs (no route, wrong method or media type).</summary>
+    public static string CodeOf(int status) => status switch
+    {
+        404 => ErrorCodes.NotFound,
+        405 => ErrorCodes.MethodNotAllowed,
+        413 => ErrorCodes.PayloadTooLarge,
+        415 => ErrorCodes.UnsupportedMediaType,
+        _ => ErrorCodes.InvalidRequest,
+    };
+
+    public static string DetailOf(int status) => status switch
+    {
+        404 => "No such route.",
+        405 => "The route does not take this method.",
+        413 => "The request body exceeds the size limit.",
+        415 => "Send the body as application/json (form-encoded for the token endpoint).",
+        _ => "The request is not valid.",
+    };
+
     private static string TitleOf(int status) => status switch
     {
         400 => "The request is not valid",
