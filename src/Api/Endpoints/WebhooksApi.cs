@@ -8,8 +8,6 @@ namespace Moneta.Api.Endpoints;
 /// </summary>
 public static class WebhooksApi
 {
-    private const int DefaultPageSize = 50;
-    private const int MaxPageSize = 200;
     private const int MaxRedrivenPerRequest = 1000;
     private static readonly TimeSpan MaxRotationOverlap = TimeSpan.FromDays(7);
 
@@ -106,11 +104,9 @@ public static class WebhooksApi
         var endpointId = Require.Id(endpoint_id, "endpoint_id");
         await EnsureEndpointVisibleAsync(endpointId, caller, index);
         if (status is not null) Require.OneOf(status, "status", [.. WebhookDeliveryStatuses.All]);
-        var pageSize = limit ?? DefaultPageSize;
-        if (pageSize is < 1 or > MaxPageSize)
-            throw DomainException.Invalid(ErrorCodes.InvalidField, $"'limit' must be between 1 and {MaxPageSize}.");
 
-        var page = await QueryAsync(index, status is null ? "endpoint_id" : "endpoint_status", status is null ? endpointId : $"{endpointId}|{status}", cursor, pageSize);
+        var page = await Paging.QueryAsync<IWebhookDeliveryGrain>(
+            index, status is null ? "endpoint_id" : "endpoint_status", status is null ? endpointId : $"{endpointId}|{status}", cursor, limit);
         var deliveries = await Task.WhenAll(page.Keys.Select(key => grains.GetGrain<IWebhookDeliveryGrain>(key).Find()));
         return TypedResults.Ok(new DeliveryPage([.. deliveries.OfType<WebhookDeliveryView>()], page.NextCursor));
     }
@@ -153,18 +149,6 @@ public static class WebhooksApi
         return delivery is not null && caller.IsAdminOr(delivery.OrganizationId)
             ? delivery
             : throw DomainException.NotFound(ErrorCodes.WebhookDeliveryNotFound, $"No webhook delivery with id '{deliveryId}' is visible to you.");
-    }
-
-    private static async Task<IndexPage> QueryAsync(IGrainIndex index, string indexName, string key, string? cursor, int limit)
-    {
-        try
-        {
-            return await index.QueryAsync<IWebhookDeliveryGrain>(indexName, key, cursor, limit);
-        }
-        catch (FormatException)
-        {
-            throw DomainException.Invalid(ErrorCodes.InvalidCursor, "'cursor' must be a next_cursor returned by this endpoint.");
-        }
     }
 
     private static IReadOnlyList<string>? EventTypes(IReadOnlyList<string?>? eventTypes) =>
