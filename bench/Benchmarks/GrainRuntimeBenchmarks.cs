@@ -33,7 +33,7 @@ public sealed class BenchCounterGrain(IPersistentState<BenchCounterState> state)
 
 /// <summary>
 /// Calls through <see cref="GrainRuntime"/> (proxy, mailbox, metrics) to activations that are already in memory,
-/// with <see cref="InMemoryGrainStorage"/> behind them: the runtime's own overhead, no I/O.
+/// with <see cref="InMemoryStateStore"/> behind them: the runtime's own overhead, no I/O.
 /// </summary>
 [MemoryDiagnoser]
 public class GrainRuntimeBenchmarks : IDisposable
@@ -50,7 +50,7 @@ public class GrainRuntimeBenchmarks : IDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<IGrainStorage>(new InMemoryGrainStorage());
+        services.AddSingleton<IGrainStorage>(new InMemoryStateStore());
         services.AddGrainRuntime(grains: registry => registry.Register<IBenchCounterGrain, BenchCounterGrain>());
         _services = services.BuildServiceProvider();
         _grains = _services.GetRequiredService<IGrainFactory>();
@@ -68,7 +68,7 @@ public class GrainRuntimeBenchmarks : IDisposable
     [Benchmark(Description = "Grain: call, read in-memory state")]
     public Task<int> CallRead() => _grain.Get();
 
-    [Benchmark(Description = "Grain: call, write state (InMemoryGrainStorage)")]
+    [Benchmark(Description = "Grain: call, write state (InMemoryStateStore)")]
     public Task<int> CallWrite() => _grain.Increment();
 
     [Benchmark(OperationsPerInvoke = FanOut, Description = "Grain: 64 concurrent calls to 64 grains (per call)")]

@@ -7,7 +7,7 @@ using Moneta.Runtime.Storage;
 namespace Moneta.Benchmarks;
 
 /// <summary>
-/// <see cref="SqliteGrainStorage"/> write throughput in a temporary file: N conditional writes to N distinct grains
+/// <see cref="SqliteStateStore"/> write throughput in a temporary file: N conditional writes to N distinct grains
 /// issued at once, so the single writer commits them in as few transactions (fsyncs) as it can. Each write carries
 /// a contract-sized state and the four index entries a contract has. Times are per write.
 /// </summary>
@@ -18,7 +18,7 @@ public class SqliteStorageBenchmarks : IDisposable
     private static readonly byte[] State = new byte[2048];
 
     private string _directory = null!;
-    private SqliteGrainStorage _storage = null!;
+    private SqliteStateStore _storage = null!;
     private GrainId[] _ids = null!;
     private string?[] _etags = null!;
     private IndexEntry[][] _indexes = null!;
@@ -28,7 +28,7 @@ public class SqliteStorageBenchmarks : IDisposable
     {
         _directory = Path.Combine(Path.GetTempPath(), $"moneta-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_directory);
-        _storage = new SqliteGrainStorage(new SqliteStorageOptions { Path = Path.Combine(_directory, "moneta.db") }, NullLogger<SqliteGrainStorage>.Instance);
+        _storage = new SqliteStateStore(new SqliteStorageOptions { Path = Path.Combine(_directory, "moneta.db") }, NullLogger<SqliteStateStore>.Instance);
         Array.Fill(State, (byte)'x');
         _ids = [.. Enumerable.Range(0, MaxWriters).Select(i => new GrainId("contract", $"bench-{i}"))];
         _etags = new string?[MaxWriters];

@@ -13,11 +13,14 @@ public static class GrainTracing
 
     public static readonly ActivitySource Source = new(SourceName);
 
+    /// <summary>Orleans' source of grain-call activities; without a listener on it, trace context stops at the first grain call.</summary>
+    public const string OrleansApplicationSource = "Microsoft.Orleans.Application";
+
     private static readonly Lazy<ActivityListener> Listener = new(() =>
     {
         var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is SourceName or "Microsoft.AspNetCore",
+            ShouldListenTo = source => source.Name is SourceName or "Microsoft.AspNetCore" or OrleansApplicationSource,
             // Ids and parents only, nothing recorded: enough to propagate context. An exporter added later
             // (OpenTelemetry) samples what it records on top of this.
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
@@ -27,7 +30,7 @@ public static class GrainTracing
     }, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>
-    /// Makes ASP.NET Core and the runtime create activities even with no tracing exporter configured, so an
+    /// Makes ASP.NET Core, Orleans' grain calls and the outbox create activities even with no tracing exporter configured, so an
     /// incoming <c>traceparent</c> reaches the grains. Process-wide and idempotent.
     /// </summary>
     public static void PropagateTraceContext() => _ = Listener.Value;

@@ -1,27 +1,21 @@
 using Moneta.Api;
 using Moneta.Api.Auth;
 using Moneta.Api.Http;
-using Moneta.Audit;
-using Moneta.Contracts;
 using Moneta.Crypto;
-using Moneta.Grains.Audit;
-using Moneta.Grains.Contracts;
-using Moneta.Grains.MPasses;
-using Moneta.Grains.Organizations;
 using Moneta.Grains.Templates;
 using Moneta.Grains.Webhooks;
-using Moneta.MPasses;
-using Moneta.Organizations;
 using Moneta.Runtime;
+using Moneta.Runtime.Hosting;
+using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Storage;
-using Moneta.Templates;
-using Moneta.Webhooks;
+using Orleans.Configuration;
 
 namespace Moneta.Silo;
 
 /// <summary>
-/// The composition root: one silo is the grain runtime, its storage provider, Moneta's signing key and the HTTP
-/// front door in one process. Several silos may share one store.
+/// The composition root: one process is an Orleans silo (the grains, their storage, the outbox relay), Moneta's
+/// signing key and the HTTP front door, which calls the grains through the silo's own grain factory. Several silos
+/// form one cluster through a membership table and share one store.
 /// </summary>
 public static class MonetaSilo
 {
@@ -53,19 +47,12 @@ public static class MonetaSilo
         services.AddSingleton<OutboundAddressPolicy>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookMetrics>();
-        AddStorage(services, config, storagePath);
-        services.AddGrainRuntime(options => config.GetSection("Runtime").Bind(options), grains =>
+        builder.UseOrleans(silo =>
         {
-            grains.Register<IOrganizationGrain, OrganizationGrain>();
-            grains.Register<IMicClaimGrain, MicClaimGrain>();
-            grains.Register<IClientAssertionGrain, ClientAssertionGrain>();
-            grains.Register<IMPassGrain, MPassGrain>();
-            grains.Register<IAuditArchiveGrain, AuditArchiveGrain>();
-            grains.Register<IContractTemplateGrain, ContractTemplateGrain>();
-            grains.Register<IContractGrain, ContractGrain>();
-            grains.Register<IWebhookEndpointsGrain, WebhookEndpointsGrain>();
-            grains.Register<IWebhookDispatcherGrain, WebhookDispatcherGrain>();
-            grains.Register<IWebhookDeliveryGrain, WebhookDeliveryGrain>();
+            UseClustering(silo, config.GetSection("Cluster"), storagePath, development);
+            ApplyRuntimeSettings(silo, config.GetSection("Runtime"));
+            AddStorage(silo, config, storagePath);
+            silo.AddActivityPropagation(); // a request's traceparent reaches the grains it calls
         });
         var rateLimits = new RateLimitOptions();
         config.GetSection("RateLimits").Bind(rateLimits);
@@ -114,26 +101,72 @@ public static class MonetaSilo
         return options;
     }
 
-    private static void AddStorage(IServiceCollection services, IConfiguration config, string storagePath)
+    private static void UseClustering(ISiloBuilder silo, IConfiguration section, string storagePath, bool development)
     {
+        var cluster = new ClusterSettings();
+        section.Bind(cluster);
+        switch (cluster.Membership)
+        {
+            case "Localhost":
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+                break;
+            case "Sqlite":
+                silo.UseSqliteClustering(options =>
+                {
+                    options.Path = storagePath;
+                    section.GetSection("Sqlite").Bind(options);
+                });
+                silo.Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+                silo.Configure<EndpointOptions>(options =>
+                {
+                    options.SiloPort = cluster.SiloPort;
+                    options.GatewayPort = cluster.GatewayPort;
+                    if (cluster.AdvertisedIpAddress(development) is { } address) options.AdvertisedIPAddress = address;
+                });
+                break;
+            case var other:
+                throw new InvalidOperationException($"Moneta:Cluster:Membership '{other}' is not supported; use Localhost (one silo) or Sqlite (several on one machine).");
+        }
+
+        // How fast a dead silo is declared dead: Orleans' defaults unless Moneta:Cluster:FailureDetection says otherwise.
+        silo.Configure<ClusterMembershipOptions>(section.GetSection("FailureDetection").Bind);
+    }
+
+    private static void ApplyRuntimeSettings(ISiloBuilder silo, IConfiguration section)
+    {
+        var runtime = new RuntimeSettings();
+        section.Bind(runtime);
+        silo.Configure<GrainCollectionOptions>(options =>
+        {
+            options.CollectionAge = runtime.IdleTimeout;
+            options.EnableActivationSheddingOnMemoryPressure = true;
+            options.MemoryUsageLimitPercentage = runtime.MemoryUsageLimitPercentage;
+            options.MemoryUsageTargetPercentage = runtime.MemoryUsageTargetPercentage;
+        });
+        silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = runtime.CallTimeout);
+    }
+
+    private static void AddStorage(ISiloBuilder silo, IConfiguration config, string storagePath)
+    {
+        var outbox = new OutboxOptions();
+        config.GetSection("Runtime").Bind(outbox);
         switch (config["Storage:Provider"] ?? "Sqlite")
         {
             case "Sqlite":
                 var options = new SqliteStorageOptions { Path = storagePath };
                 config.GetSection("Storage:Sqlite").Bind(options);
-                services.AddSingleton(options);
-                services.AddSingleton<IGrainStorage, SqliteGrainStorage>();
+                silo.Services.AddSingleton(options);
+                silo.AddMonetaRuntime<SqliteStateStore>(outbox);
                 break;
             case "DynamoDB":
                 var dynamo = new DynamoDbStorageOptions();
                 config.GetSection("Storage:DynamoDB").Bind(dynamo);
-                services.AddSingleton(dynamo);
-                services.AddSingleton<DynamoDbGrainStorage>();
-                services.AddSingleton<IGrainStorage>(provider => provider.GetRequiredService<DynamoDbGrainStorage>());
-                services.AddHostedService<DynamoDbTablesCheck>();
+                silo.Services.AddSingleton(dynamo);
+                silo.AddMonetaRuntime<DynamoDbStateStore>(outbox);
+                silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DynamoDbTablesCheck>();
                 break;
             case "InMemory":
-                services.AddSingleton<IGrainStorage, InMemoryGrainStorage>();
+                silo.AddMonetaRuntime<InMemoryStateStore>(outbox);
                 break;
             case var other:
                 throw new InvalidOperationException($"Moneta:Storage:Provider '{other}' is not supported; use Sqlite, DynamoDB or InMemory.");

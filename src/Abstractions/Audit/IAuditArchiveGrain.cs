@@ -1,5 +1,3 @@
-using Moneta.GrainModel;
-
 namespace Moneta.Audit;
 
 /// <summary>
@@ -7,6 +5,7 @@ namespace Moneta.Audit;
 /// Written once: the owner seals its oldest entries here before dropping them from its own state, so the state
 /// stays small however long the log grows.
 /// </summary>
+[Alias("Moneta.IAuditArchiveGrain")]
 public interface IAuditArchiveGrain : IGrainWithStringKey
 {
     /// <summary>Stores the segment; sealing the same entries again (a retried turn) changes nothing.</summary>

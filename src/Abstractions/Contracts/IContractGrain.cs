@@ -1,11 +1,10 @@
-using Moneta.GrainModel;
-
 namespace Moneta.Contracts;
 
 /// <summary>
 /// One contract, keyed by its contract_id. Its single activation enforces the signing order: each party signs in
 /// turn, Moneta countersigns the moment its turn comes, and every step is stored before it is answered.
 /// </summary>
+[Alias("Moneta.IContractGrain")]
 public interface IContractGrain : IGrainWithStringKey
 {
     /// <summary>Creates the contract with the initiator's signature. Sending the identical request again returns the contract.</summary>

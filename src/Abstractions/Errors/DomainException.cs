@@ -1,24 +1,29 @@
 namespace Moneta.Errors;
 
-/// <summary>How the front door should answer a refused request.</summary>
-public enum ErrorKind
-{
-    Invalid,
-    Unauthorized,
-    Forbidden,
-    NotFound,
-    Conflict,
-}
-
 /// <summary>
 /// A business rule refused the request. <see cref="Code"/> is stable and machine-readable (listed in
-/// docs/errors.md); the message tells a person what to do about it.
+/// docs/errors.md); the message tells a person what to do about it. It crosses silos with its kind, code and
+/// message intact, so a refusal raised by a grain on another silo is answered exactly as a local one.
 /// </summary>
-public sealed class DomainException(ErrorKind kind, string code, string message) : Exception(message)
+[GenerateSerializer, Alias("Moneta.DomainException")]
+public sealed class DomainException : Exception
 {
-    public ErrorKind Kind { get; } = kind;
+    public DomainException()
+    {
+    }
 
-    public string Code { get; } = code;
+    public DomainException(ErrorKind kind, string code, string message)
+        : base(message)
+    {
+        Kind = kind;
+        Code = code;
+    }
+
+    [Id(0)]
+    public ErrorKind Kind { get; private set; }
+
+    [Id(1)]
+    public string Code { get; private set; } = "";
 
     public static DomainException Invalid(string code, string message) => new(ErrorKind.Invalid, code, message);
 

@@ -1,26 +1,12 @@
 using Moneta.Audit;
-using Moneta.GrainModel;
 
 namespace Moneta.MPasses;
-
-public static class MPassStatuses
-{
-    public const string Active = "active";
-    public const string Suspended = "suspended";
-    public const string Revoked = "revoked";
-    public const string Expired = "expired";
-}
-
-public sealed record MPassIssue(string MoId, string Tier, DateTimeOffset? ValidUntil, string Actor);
-
-public sealed record MPassStatusChange(string Status, string Actor, string? Reason);
-
-public sealed record MPassView(string Id, string MoId, string Tier, string Status, DateTimeOffset? ValidUntil, DateTimeOffset IssuedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>
 /// A member's digital pass, issued by an MO, keyed by its id. Only the issuing MO or the administrator changes
 /// it (<c>actor</c>); anyone else is told it does not exist. Every change is in its hash-chained audit log.
 /// </summary>
+[Alias("Moneta.IMPassGrain")]
 public interface IMPassGrain : IGrainWithStringKey
 {
     Task<MPassView> Issue(MPassIssue issue);

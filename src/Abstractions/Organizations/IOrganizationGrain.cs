@@ -1,9 +1,9 @@
 using Moneta.Audit;
-using Moneta.GrainModel;
 
 namespace Moneta.Organizations;
 
 /// <summary>An MO or a publisher, keyed by its id. Every change is recorded in its hash-chained audit log.</summary>
+[Alias("Moneta.IOrganizationGrain")]
 public interface IOrganizationGrain : IGrainWithStringKey
 {
     Task<OrganizationView> Register(OrganizationRegistration registration);
@@ -27,18 +27,4 @@ public interface IOrganizationGrain : IGrainWithStringKey
 
     /// <summary>A page of the audit log, oldest first; null cursor for the first (see <see cref="LifecycleTrail"/>).</summary>
     Task<LifecycleTrail?> Audit(string? cursor);
-}
-
-/// <summary>One Moneta Issuer Code, keyed by the code: whoever claims it first owns it.</summary>
-public interface IMicClaimGrain : IGrainWithStringKey
-{
-    /// <summary>True if the code is now (or already was) held by <paramref name="organizationId"/>.</summary>
-    Task<bool> Claim(string organizationId);
-}
-
-/// <summary>One client-assertion id (jti), keyed by issuer and jti: an assertion is accepted once.</summary>
-public interface IClientAssertionGrain : IGrainWithStringKey
-{
-    /// <summary>False if this assertion was already used.</summary>
-    Task<bool> TryUse(DateTimeOffset expiresAt);
 }

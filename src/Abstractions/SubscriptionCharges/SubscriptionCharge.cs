@@ -8,6 +8,7 @@ namespace Moneta.SubscriptionCharges;
 /// The subscription-charge pipeline (api/v1/events/subscription_charges): an MO charges one of its members'
 /// mPasses on behalf of a publisher. It is a transaction-contract whose payload is the charge.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("Moneta.SubscriptionCharge")]
 public sealed record SubscriptionCharge(
     string ContractId,
     string MoId,

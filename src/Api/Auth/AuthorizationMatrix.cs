@@ -45,9 +45,6 @@ public static class AuthorizationMatrix
         new("GET", "/.well-known/jwks.json", CallerKinds.Everyone, "Moneta's public keys verify its signatures"),
         new("POST", "/api/v1/auth/token", CallerKinds.Everyone, "client authentication is the signed client_assertion"),
 
-        // Operations
-        new("GET", "/api/v1/admin/metrics/grains", CallerKinds.Admin, "operators only"),
-
         // Organizations: the administrator registers and moves through the lifecycle; an organization manages its own profile and keys.
         new("POST", "/api/v1/organizations/{kind}", CallerKinds.Admin, "registration"),
         new("GET", "/api/v1/organizations/{kind}", CallerKinds.Admin, "the list of all partners"),

@@ -37,7 +37,7 @@ public sealed class MonetaBearerHandler(
         if (await accessTokens.ValidateAsync(token) is not { } partner) return AuthenticateResult.Fail("invalid access token");
 
         // A token outlives nothing: once its organization is suspended or destroyed, it stops working at once
-        // (read through to storage, so a suspension made on another silo counts too).
+        // (the organization grain has one activation in the cluster, so a suspension made through any silo counts too).
         var organization = await grains.GetGrain<IOrganizationGrain>(partner.OrganizationId).Find();
         if (organization is not { IsActive: true })
         {

@@ -1,18 +1,11 @@
 namespace Moneta.Api.Endpoints;
 
-/// <summary>What operators read: liveness and the grain runtime's metrics (the dashboard's source).</summary>
+/// <summary>What load balancers and operators read: liveness.</summary>
 public static class OperationsApi
 {
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().WithTags("Operations");
-        app.MapGet("/api/v1/admin/metrics/grains", GetGrainMetrics).RequireAuthorization().WithTags("Operations");
         return app;
-    }
-
-    public static Ok<GrainRuntimeSnapshot> GetGrainMetrics(Caller caller, IGrainRuntimeMetrics metrics)
-    {
-        caller.EnsureAdmin();
-        return TypedResults.Ok(metrics.Snapshot());
     }
 }

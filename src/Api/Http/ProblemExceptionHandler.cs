@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace Moneta.Api.Http;
 
@@ -20,9 +21,10 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             BadHttpRequestException { StatusCode: 415 } => Problems.Of(415, ErrorCodes.UnsupportedMediaType, "Send the body as application/json."),
             BadHttpRequestException e => Problems.Of(e.StatusCode, ErrorCodes.InvalidRequest, e.Message),
             InconsistentStateException => Problems.Of(409, ErrorCodes.ConcurrentModification, "Another request changed this resource at the same moment; read it again and retry."),
-            GrainCallTimeoutException => Problems.Of(503, ErrorCodes.Unavailable, "Moneta could not complete the request in time; retry it (every step is idempotent)."),
-            GrainStorageUnavailableException => StorageUnavailable(httpContext, exception),
-            GrainStateTooLargeException or GrainWriteTooLargeException => RecordTooLarge(exception),
+            TimeoutException => Problems.Of(503, ErrorCodes.Unavailable, "Moneta could not complete the request in time; retry it (every step is idempotent)."),
+            GrainStorageUnavailableException => Unavailable(httpContext, exception, "Moneta's storage is busy or unavailable; retry shortly (every step is idempotent)."),
+            SiloUnavailableException or OrleansMessageRejectionException => Unavailable(httpContext, exception, "Part of Moneta's cluster is changing; retry shortly (every step is idempotent)."),
+            GrainRecordTooLargeException => RecordTooLarge(exception),
             _ => null,
         };
 
@@ -36,12 +38,15 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
         return true;
     }
 
-    /// <summary>Not the client's fault and not a bug: the store is locked, full or throttling. Retrying is safe.</summary>
-    private IResult StorageUnavailable(HttpContext httpContext, Exception exception)
+    /// <summary>
+    /// Not the client's fault and not a bug: the store is locked, full or throttling, or the silo that held a grain
+    /// has just left the cluster. Retrying is safe.
+    /// </summary>
+    private IResult Unavailable(HttpContext httpContext, Exception exception, string detail)
     {
-        logger.LogWarning(exception.InnerException, "Storage unavailable on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+        logger.LogWarning("{Reason} on {Method} {Path}", exception.Message, httpContext.Request.Method, httpContext.Request.Path);
         httpContext.Response.Headers.RetryAfter = "1";
-        return Problems.Of(503, ErrorCodes.Unavailable, "Moneta's storage is busy or unavailable; retry shortly (every step is idempotent).");
+        return Problems.Of(503, ErrorCodes.Unavailable, detail);
     }
 
     /// <summary>The request is refused, not failed: logged, because a limit by design was reached.</summary>

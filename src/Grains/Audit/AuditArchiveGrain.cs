@@ -3,16 +3,18 @@ using Moneta.GrainModel;
 
 namespace Moneta.Grains.Audit;
 
-public sealed class AuditArchiveGrain(IPersistentState<AuditSegmentState> state) : Grain, IAuditArchiveGrain
+[GrainType("auditarchive")]
+public sealed class AuditArchiveGrain([OutboxState] IOutboxState<AuditSegmentState> state) : Grain, IAuditArchiveGrain
 {
+    private string Segment => this.GetPrimaryKeyString();
+
     public async Task Seal(IReadOnlyList<LifecycleEvent> events)
     {
-        await state.ReadStateAsync();
         if (state.RecordExists)
         {
             // A log is append-only, so every writer seals the same entries under the same segment number.
             if (!state.State.Events.SequenceEqual(events))
-                throw new InvalidOperationException($"Audit segment {GrainKey} is sealed with other entries; the log it belongs to has been rewritten.");
+                throw new InvalidOperationException($"Audit segment {Segment} is sealed with other entries; the log it belongs to has been rewritten.");
             return;
         }
 
@@ -20,9 +22,6 @@ public sealed class AuditArchiveGrain(IPersistentState<AuditSegmentState> state)
         await state.WriteStateAsync();
     }
 
-    public async Task<IReadOnlyList<LifecycleEvent>> Read()
-    {
-        await state.ReadStateAsync();
-        return state.RecordExists ? state.State.Events : [];
-    }
+    public Task<IReadOnlyList<LifecycleEvent>> Read() =>
+        Task.FromResult<IReadOnlyList<LifecycleEvent>>(state.RecordExists ? state.State.Events : []);
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Moneta.Audit;
 using Moneta.Errors;
-using Moneta.GrainModel;
 
 namespace Moneta.Grains.Audit;
 

@@ -16,27 +16,29 @@ namespace Moneta.Grains.Contracts;
 /// (conditionally on its ETag) before the caller hears that the step was accepted. The webhooks announcing the
 /// step and the reminder that expires the contract at its deadline are committed in that same write.
 /// </summary>
+[GrainType("contract")]
 public sealed class ContractGrain(
-    IPersistentState<ContractState> state,
+    [OutboxState] IOutboxState<ContractState> state,
     TemplateCatalog templates,
     PartnerKeyCache partnerKeys,
     MonetaKeys monetaKeys,
-    TimeProvider clock) : Grain, IContractGrain, IRemindable
+    TimeProvider clock) : Grain, IContractGrain, IReminderHandler
 {
     private const string ExpiryReminder = "expiry";
 
     private ContractState Contract => state.State;
 
+    private string ContractId => this.GetPrimaryKeyString();
+
     public async Task<ContractInitiated> Initiate(ContractInitiation initiation, string callerId)
     {
-        await state.ReadStateAsync();
         var digest = SigningInput.Digest(JsonSerializer.SerializeToElement(initiation));
         if (state.RecordExists)
         {
             // Only a party's retry gets the contract back; to anyone else a used id is just taken.
             return Contract.InitiationDigest == digest && Contract.IsParty(callerId)
                 ? new ContractInitiated(Contract.ToView(), Created: false)
-                : throw DomainException.Conflict(ErrorCodes.ContractIdInUse, $"Contract '{GrainKey}' already exists with different terms; choose a new contract_id.");
+                : throw DomainException.Conflict(ErrorCodes.ContractIdInUse, $"Contract '{ContractId}' already exists with different terms; choose a new contract_id.");
         }
 
         var template = await templates.GetAsync(GrainFactory, initiation.TemplateId, initiation.TemplateVersion);
@@ -60,7 +62,7 @@ public sealed class ContractGrain(
         {
             return existing.Signature == signature
                 ? Contract.ToView()
-                : throw DomainException.Conflict(ErrorCodes.AlreadySigned, $"The {role} has already signed contract '{GrainKey}'.");
+                : throw DomainException.Conflict(ErrorCodes.AlreadySigned, $"The {role} has already signed contract '{ContractId}'.");
         }
 
         Contract.EnsurePending();
@@ -99,7 +101,6 @@ public sealed class ContractGrain(
 
     public async Task<ContractView?> Find()
     {
-        await state.ReadStateAsync();
         if (!state.RecordExists) return null;
         await ExpireIfDueAsync();
         return Contract.ToView();
@@ -107,22 +108,20 @@ public sealed class ContractGrain(
 
     public async Task<AuditTrail?> Audit()
     {
-        await state.ReadStateAsync();
         if (!state.RecordExists) return null;
         await ExpireIfDueAsync();
-        return new AuditTrail(GrainKey, Contract.AuditLog, AuditLog.Verify(Contract.AuditLog));
+        return new AuditTrail(ContractId, Contract.AuditLog, AuditLog.Verify(Contract.AuditLog));
     }
 
     /// <summary>The deadline has come (or a silo starting late finds it passed): a contract still pending expires.</summary>
     public async Task ReceiveReminder(string name)
     {
-        await state.ReadStateAsync();
         if (!state.RecordExists || !Contract.IsPending) return;
         await ExpireIfDueAsync();
         if (Contract.IsPending)
         {
             // Fired early by a silo whose clock runs ahead: ask again for the deadline itself.
-            Outbox.RemindAt(ExpiryReminder, Contract.ExpiresAt);
+            state.Outbox.RemindAt(ExpiryReminder, Contract.ExpiresAt);
             await state.WriteStateAsync();
         }
     }
@@ -133,7 +132,6 @@ public sealed class ContractGrain(
     /// </summary>
     public async Task<ContractVerification?> Verify()
     {
-        await state.ReadStateAsync();
         if (!state.RecordExists) return null;
 
         var results = new List<SignatureVerification>();
@@ -152,7 +150,7 @@ public sealed class ContractGrain(
         }
 
         var auditVerified = AuditLog.Verify(Contract.AuditLog);
-        return new ContractVerification(GrainKey, auditVerified && results.All(r => r.Valid), results, auditVerified);
+        return new ContractVerification(ContractId, auditVerified && results.All(r => r.Valid), results, auditVerified);
     }
 
     /// <summary>Verifies the party's signature, then adds Moneta's countersignature at once if Moneta signs next.</summary>
@@ -232,25 +230,23 @@ public sealed class ContractGrain(
         if (!Roles.IsParty(role))
             throw DomainException.Invalid(ErrorCodes.InvalidField, "'role' must be mo or publisher; Moneta signs its own turn.");
         if (Contract.PartyOf(role) != callerId)
-            throw DomainException.Forbidden(ErrorCodes.RoleNotYours, $"You are not the {role} of contract '{GrainKey}'.");
+            throw DomainException.Forbidden(ErrorCodes.RoleNotYours, $"You are not the {role} of contract '{ContractId}'.");
     }
 
     private void EnsureTurnOf(string role)
     {
         if (Contract.NextRole != role)
-            throw DomainException.Conflict(ErrorCodes.OutOfTurn, $"Contract '{GrainKey}' is waiting for the {Contract.NextRole}, not the {role}.");
+            throw DomainException.Conflict(ErrorCodes.OutOfTurn, $"Contract '{ContractId}' is waiting for the {Contract.NextRole}, not the {role}.");
     }
 
     /// <summary>
-    /// Every step starts from the stored contract: another silo may hold an activation of this contract too, and
-    /// what this activation remembers may be behind (ADR 0002). The write that follows is conditional on this read.
-    /// A contract the caller is not a party to answers as not found, so contract ids cannot be probed.
+    /// A contract the caller is not a party to answers as not found, so contract ids cannot be probed; a pending
+    /// contract past its deadline is expired before anything else is asked of it.
     /// </summary>
     private async Task EnsureVisibleAndCurrentAsync(string callerId)
     {
-        await state.ReadStateAsync();
         if (!state.RecordExists || !Contract.IsParty(callerId))
-            throw DomainException.NotFound(ErrorCodes.ContractNotFound, $"No contract with id '{GrainKey}' is visible to you.");
+            throw DomainException.NotFound(ErrorCodes.ContractNotFound, $"No contract with id '{ContractId}' is visible to you.");
         await ExpireIfDueAsync();
     }
 
@@ -266,13 +262,13 @@ public sealed class ContractGrain(
         foreach (var (recipient, eventType) in ContractNotifications.Between(Contract, next))
         {
             var data = new { Contract = next.ToView(), AwaitingRole = next.NextRole };
-            Outbox.Announce(recipient, "contract", GrainKey, WebhookAnnouncements.NewEvent(eventType, occurredAt, data));
+            state.Outbox.Announce(recipient, "contract", ContractId, WebhookAnnouncements.NewEvent(eventType, occurredAt, data));
         }
 
         if (!state.RecordExists)
-            Outbox.RemindAt(ExpiryReminder, next.ExpiresAt);
+            state.Outbox.RemindAt(ExpiryReminder, next.ExpiresAt);
         else if (Contract.IsPending && !next.IsPending)
-            Outbox.CancelReminder(ExpiryReminder);
+            state.Outbox.CancelReminder(ExpiryReminder);
 
         state.State = next;
         await state.WriteStateAsync();

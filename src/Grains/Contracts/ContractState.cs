@@ -6,10 +6,6 @@ using Moneta.Grains.Templates;
 
 namespace Moneta.Grains.Contracts;
 
-public sealed record ContractSignature(string Role, string Signature, string Kid, string SignedBy, DateTimeOffset SignedAt);
-
-public sealed record ContractRejection(string Role, string Reason, string Signature, DateTimeOffset RejectedAt);
-
 /// <summary>A contract as stored. Immutable: every step returns a new state, stored before it is answered.</summary>
 public sealed record ContractState : IIndexedState
 {

@@ -9,13 +9,15 @@ using Moneta.Webhooks;
 
 namespace Moneta.Grains.MPasses;
 
-public sealed class MPassGrain(IPersistentState<MPassState> state, TimeProvider clock) : Grain, IMPassGrain
+[GrainType("mpass")]
+public sealed class MPassGrain([OutboxState] IOutboxState<MPassState> state, TimeProvider clock) : Grain, IMPassGrain
 {
+    private string MPassId => this.GetPrimaryKeyString();
+
     public async Task<MPassView> Issue(MPassIssue issue)
     {
-        await state.ReadStateAsync();
         if (state.RecordExists)
-            throw DomainException.Conflict(ErrorCodes.MPassExists, $"An mPass with id '{GrainKey}' already exists.");
+            throw DomainException.Conflict(ErrorCodes.MPassExists, $"An mPass with id '{MPassId}' already exists.");
 
         var mo = await GrainFactory.GetGrain<IOrganizationGrain>(issue.MoId).Find();
         if (mo is null || mo.Kind != OrganizationKinds.Mo)
@@ -29,14 +31,14 @@ public sealed class MPassGrain(IPersistentState<MPassState> state, TimeProvider 
 
         state.State = MPassState.Issued(issue, now);
         await state.WriteStateAsync();
-        return state.State.ToView(GrainKey, now);
+        return state.State.ToView(MPassId, now);
     }
 
-    /// <summary>Read through to storage: a suspension made on another silo must be seen at once (ADR 0002).</summary>
+    /// <summary>The one activation in the cluster answers, so a suspension made through any silo is seen at once.</summary>
     public async Task<MPassView?> Find()
     {
-        if (!await ReadCurrentAsync()) return null;
-        return state.State.ToView(GrainKey, clock.GetUtcNow());
+        if (!await ExistsAsync()) return null;
+        return state.State.ToView(MPassId, clock.GetUtcNow());
     }
 
     public async Task<MPassView> ChangeStatus(MPassStatusChange change)
@@ -53,16 +55,15 @@ public sealed class MPassGrain(IPersistentState<MPassState> state, TimeProvider 
 
     public async Task<LifecycleTrail?> Audit(string? cursor)
     {
-        if (!await ReadCurrentAsync()) return null;
-        return await LifecycleArchive.ReadPageAsync(GrainFactory, AuditSubject, GrainKey, state.State.AuditLog, state.State.SealedAuditSegments, cursor);
+        if (!await ExistsAsync()) return null;
+        return await LifecycleArchive.ReadPageAsync(GrainFactory, AuditSubject, MPassId, state.State.AuditLog, state.State.SealedAuditSegments, cursor);
     }
 
-    private string AuditSubject => $"mpass/{GrainKey}";
+    private string AuditSubject => $"mpass/{MPassId}";
 
-    /// <summary>Reads the stored mPass and records its expiry if valid_until has passed since it was last written.</summary>
-    private async Task<bool> ReadCurrentAsync()
+    /// <summary>Whether the mPass exists; if valid_until has passed since it was last written, its expiry is recorded first.</summary>
+    private async Task<bool> ExistsAsync()
     {
-        await state.ReadStateAsync();
         if (!state.RecordExists) return false;
         if (state.State.IsDueToExpire(clock.GetUtcNow()))
             await MoveToAsync(new MPassStatusChange(MPassStatuses.Expired, Actors.Moneta, "valid_until reached"));
@@ -76,8 +77,8 @@ public sealed class MPassGrain(IPersistentState<MPassState> state, TimeProvider 
         var next = state.State.MoveTo(change, now);
         if (next.Status != state.State.Status)
         {
-            var data = new { MpassId = GrainKey, next.MoId, From = state.State.Status, To = next.Status, change.Reason };
-            Outbox.Announce(next.MoId, "mpass", GrainKey, WebhookAnnouncements.NewEvent(WebhookEventTypes.MPassStatusChanged, now, data));
+            var data = new { MpassId = MPassId, next.MoId, From = state.State.Status, To = next.Status, change.Reason };
+            state.Outbox.Announce(next.MoId, "mpass", MPassId, WebhookAnnouncements.NewEvent(WebhookEventTypes.MPassStatusChanged, now, data));
         }
 
         return CommitAsync(next);
@@ -86,8 +87,8 @@ public sealed class MPassGrain(IPersistentState<MPassState> state, TimeProvider 
     /// <summary>Another organization's mPass answers as not found, so mPass ids cannot be probed.</summary>
     private async Task EnsureChangeableByAsync(string actor)
     {
-        if (!await ReadCurrentAsync() || (actor != Actors.Admin && actor != state.State.MoId))
-            throw DomainException.NotFound(ErrorCodes.MPassNotFound, $"No mPass with id '{GrainKey}' is visible to you.");
+        if (!await ExistsAsync() || (actor != Actors.Admin && actor != state.State.MoId))
+            throw DomainException.NotFound(ErrorCodes.MPassNotFound, $"No mPass with id '{MPassId}' is visible to you.");
     }
 
     private async Task<MPassView> CommitAsync(MPassState next)
@@ -99,6 +100,6 @@ public sealed class MPassGrain(IPersistentState<MPassState> state, TimeProvider 
             await state.WriteStateAsync();
         }
 
-        return state.State.ToView(GrainKey, clock.GetUtcNow());
+        return state.State.ToView(MPassId, clock.GetUtcNow());
     }
 }

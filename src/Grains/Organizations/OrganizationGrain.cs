@@ -10,15 +10,17 @@ using Moneta.Webhooks;
 
 namespace Moneta.Grains.Organizations;
 
-public sealed class OrganizationGrain(IPersistentState<OrganizationState> state, TimeProvider clock) : Grain, IOrganizationGrain
+[GrainType("organization")]
+public sealed class OrganizationGrain([OutboxState] IOutboxState<OrganizationState> state, TimeProvider clock) : Grain, IOrganizationGrain
 {
+    private string OrganizationId => this.GetPrimaryKeyString();
+
     public async Task<OrganizationView> Register(OrganizationRegistration registration)
     {
-        await state.ReadStateAsync();
         if (state.RecordExists)
-            throw DomainException.Conflict(ErrorCodes.OrganizationExists, $"An organization with id '{GrainKey}' already exists.");
-        if (Actors.IsReserved(GrainKey))
-            throw DomainException.Invalid(ErrorCodes.InvalidId, $"'{GrainKey}' is reserved; choose another organization id.");
+            throw DomainException.Conflict(ErrorCodes.OrganizationExists, $"An organization with id '{OrganizationId}' already exists.");
+        if (Actors.IsReserved(OrganizationId))
+            throw DomainException.Invalid(ErrorCodes.InvalidId, $"'{OrganizationId}' is reserved; choose another organization id.");
         if (registration.Keys.Count == 0)
             throw DomainException.Invalid(ErrorCodes.MissingField, "Register at least one public key (JWK) in 'keys'.");
 
@@ -38,28 +40,25 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
         foreach (var jwk in registration.Keys)
             registered = registered.WithKey(ToOrganizationKey(jwk, null, null, now), registration.Actor, now);
 
-        if (registration.Kind == OrganizationKinds.Mo && !await GrainFactory.GetGrain<IMicClaimGrain>(registration.Mic!).Claim(GrainKey))
+        if (registration.Kind == OrganizationKinds.Mo && !await GrainFactory.GetGrain<IMicClaimGrain>(registration.Mic!).Claim(OrganizationId))
             throw DomainException.Conflict(ErrorCodes.MicTaken, $"The Moneta Issuer Code '{registration.Mic}' belongs to another MO.");
 
         return await CommitAsync(registered);
     }
 
-    /// <summary>Read through to storage: a status change made on another silo must be seen at once (ADR 0002).</summary>
-    public async Task<OrganizationView?> Find()
-    {
-        await state.ReadStateAsync();
-        return state.RecordExists ? state.State.ToView(GrainKey) : null;
-    }
+    /// <summary>The one activation in the cluster answers, so a status change made through any silo is seen at once.</summary>
+    public Task<OrganizationView?> Find() =>
+        Task.FromResult<OrganizationView?>(state.RecordExists ? state.State.ToView(OrganizationId) : null);
 
     public async Task<OrganizationView> ChangeStatus(OrganizationStatusChange change)
     {
-        await EnsureExistsAsync();
+        EnsureExists();
         var now = clock.GetUtcNow();
         var next = state.State.MoveTo(change, now);
         if (next.Status != state.State.Status)
         {
-            var data = new { OrganizationId = GrainKey, next.Kind, From = state.State.Status, To = next.Status, change.Reason };
-            Outbox.Announce(GrainKey, "organization", GrainKey, WebhookAnnouncements.NewEvent(WebhookEventTypes.OrganizationStatusChanged, now, data));
+            var data = new { OrganizationId = OrganizationId, next.Kind, From = state.State.Status, To = next.Status, change.Reason };
+            state.Outbox.Announce(OrganizationId, "organization", OrganizationId, WebhookAnnouncements.NewEvent(WebhookEventTypes.OrganizationStatusChanged, now, data));
         }
 
         return await CommitAsync(next);
@@ -67,13 +66,13 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
 
     public async Task<OrganizationView> UpdateProfile(OrganizationProfile profile, string actor)
     {
-        await EnsureExistsAsync();
+        EnsureExists();
         return await CommitAsync(state.State.WithProfile(profile, actor, clock.GetUtcNow()));
     }
 
     public async Task<OrganizationView> AddKey(NewOrganizationKey key)
     {
-        await EnsureExistsAsync();
+        EnsureExists();
         var now = clock.GetUtcNow();
         if (key.NotAfter is { } notAfter && notAfter <= (key.NotBefore ?? now))
             throw DomainException.Invalid(ErrorCodes.InvalidField, "'not_after' must be later than 'not_before' (or than now, without one).");
@@ -82,31 +81,29 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
 
     public async Task<OrganizationView> RetireKey(string kid, string actor)
     {
-        await EnsureExistsAsync();
+        EnsureExists();
         return await CommitAsync(state.State.WithKeyRetired(kid, actor, clock.GetUtcNow()));
     }
 
     public async Task<OrganizationView> RevokeKey(string kid, string reason, string actor)
     {
-        await EnsureExistsAsync();
+        EnsureExists();
         return await CommitAsync(state.State.WithKeyRevoked(kid, reason, actor, clock.GetUtcNow()));
     }
 
     public async Task<LifecycleTrail?> Audit(string? cursor)
     {
-        await state.ReadStateAsync();
         return state.RecordExists
-            ? await LifecycleArchive.ReadPageAsync(GrainFactory, AuditSubject, GrainKey, state.State.AuditLog, state.State.SealedAuditSegments, cursor)
+            ? await LifecycleArchive.ReadPageAsync(GrainFactory, AuditSubject, OrganizationId, state.State.AuditLog, state.State.SealedAuditSegments, cursor)
             : null;
     }
 
-    private string AuditSubject => $"organization/{GrainKey}";
+    private string AuditSubject => $"organization/{OrganizationId}";
 
-    private async Task EnsureExistsAsync()
+    private void EnsureExists()
     {
-        await state.ReadStateAsync();
         if (!state.RecordExists)
-            throw DomainException.NotFound(ErrorCodes.OrganizationNotFound, $"No organization has id '{GrainKey}'.");
+            throw DomainException.NotFound(ErrorCodes.OrganizationNotFound, $"No organization has id '{OrganizationId}'.");
     }
 
     /// <summary>Writes only a real change (a repeated request is answered without a second audit event).</summary>
@@ -119,7 +116,7 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
             await state.WriteStateAsync();
         }
 
-        return state.State.ToView(GrainKey);
+        return state.State.ToView(OrganizationId);
     }
 
     /// <summary>Only keys Moneta can verify with are accepted: ES256 on P-256, RS256/PS256 on RSA of 2048 bits or more.</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Moneta.Errors;
-using Moneta.GrainModel;
 using Moneta.Templates;
 
 namespace Moneta.Grains.Templates;

@@ -8,8 +8,9 @@ namespace Moneta.Grains.Webhooks;
 /// One event for one endpoint. Its dispatcher decides when it is its turn; this grain sends it, keeps every
 /// attempt, and decides from the retry schedule whether to try again or give up.
 /// </summary>
+[GrainType("webhookdelivery")]
 public sealed class WebhookDeliveryGrain(
-    IPersistentState<WebhookDeliveryState> state,
+    [OutboxState] IOutboxState<WebhookDeliveryState> state,
     WebhookSender sender,
     WebhookOptions options,
     WebhookMetrics metrics,
@@ -17,18 +18,18 @@ public sealed class WebhookDeliveryGrain(
 {
     private WebhookDeliveryState Delivery => state.State;
 
+    private string DeliveryId => this.GetPrimaryKeyString();
+
     public async Task<WebhookDeliveryView> Create(NewDelivery delivery)
     {
-        await state.ReadStateAsync();
-        if (state.RecordExists) return Delivery.ToView(GrainKey);
+        if (state.RecordExists) return Delivery.ToView(DeliveryId);
 
         await CommitAsync(Recorded(delivery));
-        return Delivery.ToView(GrainKey);
+        return Delivery.ToView(DeliveryId);
     }
 
     public async Task<DeliveryResult> Attempt(WebhookTarget target, NewDelivery? ifNew)
     {
-        await state.ReadStateAsync();
         if (!state.RecordExists)
             state.State = ifNew is null ? throw NotFound() : Recorded(ifNew);
         if (Delivery.Status != WebhookDeliveryStatuses.Pending)
@@ -52,42 +53,36 @@ public sealed class WebhookDeliveryGrain(
 
     public async Task<WebhookDeliveryView> GiveUp(string reason)
     {
-        await EnsureExistsAsync();
-        if (Delivery.Status != WebhookDeliveryStatuses.Pending) return Delivery.ToView(GrainKey);
+        EnsureExists();
+        if (Delivery.Status != WebhookDeliveryStatuses.Pending) return Delivery.ToView(DeliveryId);
         var attempt = new WebhookAttempt(clock.GetUtcNow(), null, 0, reason);
         await CommitAsync(Delivery.WithAttempt(attempt) with { Status = WebhookDeliveryStatuses.Dead, NextAttemptAt = null });
-        return Delivery.ToView(GrainKey);
+        return Delivery.ToView(DeliveryId);
     }
 
     public async Task<WebhookDeliveryView> Reopen()
     {
-        await EnsureExistsAsync();
-        if (Delivery.Status == WebhookDeliveryStatuses.Pending) return Delivery.ToView(GrainKey);
+        EnsureExists();
+        if (Delivery.Status == WebhookDeliveryStatuses.Pending) return Delivery.ToView(DeliveryId);
         if (Delivery.Status != WebhookDeliveryStatuses.Dead)
-            throw DomainException.Conflict(ErrorCodes.DeliveryNotDead, $"Delivery '{GrainKey}' is {Delivery.Status}; only dead deliveries are redriven.");
+            throw DomainException.Conflict(ErrorCodes.DeliveryNotDead, $"Delivery '{DeliveryId}' is {Delivery.Status}; only dead deliveries are redriven.");
 
         await CommitAsync(Delivery with { Status = WebhookDeliveryStatuses.Pending, AttemptsInRound = 0, NextAttemptAt = clock.GetUtcNow() });
-        return Delivery.ToView(GrainKey);
+        return Delivery.ToView(DeliveryId);
     }
 
-    public async Task<WebhookDeliveryView?> Find()
-    {
-        await state.ReadStateAsync();
-        return state.RecordExists ? Delivery.ToView(GrainKey) : null;
-    }
+    public Task<WebhookDeliveryView?> Find() =>
+        Task.FromResult<WebhookDeliveryView?>(state.RecordExists ? Delivery.ToView(DeliveryId) : null);
 
-    public async Task<string?> DispatcherKey()
-    {
-        await state.ReadStateAsync();
-        return state.RecordExists ? Delivery.DispatcherKey : null;
-    }
+    public Task<string?> DispatcherKey() =>
+        Task.FromResult<string?>(state.RecordExists ? Delivery.DispatcherKey : null);
 
     private WebhookDeliveryState Recorded(NewDelivery delivery)
     {
         var now = clock.GetUtcNow();
         return new WebhookDeliveryState
         {
-            EndpointId = GrainKey[..GrainKey.IndexOf(':', StringComparison.Ordinal)],
+            EndpointId = DeliveryId[..DeliveryId.IndexOf(':', StringComparison.Ordinal)],
             OrganizationId = delivery.OrganizationId,
             DispatcherKey = delivery.DispatcherKey,
             Event = delivery.Event,
@@ -104,14 +99,13 @@ public sealed class WebhookDeliveryGrain(
         return (attempted with { NextAttemptAt = at }, new DeliveryResult(DeliveryOutcome.RetryLater, at));
     }
 
-    private async Task EnsureExistsAsync()
+    private void EnsureExists()
     {
-        await state.ReadStateAsync();
         if (!state.RecordExists) throw NotFound();
     }
 
     private DomainException NotFound() =>
-        DomainException.NotFound(ErrorCodes.WebhookDeliveryNotFound, $"No webhook delivery has id '{GrainKey}'.");
+        DomainException.NotFound(ErrorCodes.WebhookDeliveryNotFound, $"No webhook delivery has id '{DeliveryId}'.");
 
     private async Task CommitAsync(WebhookDeliveryState next)
     {

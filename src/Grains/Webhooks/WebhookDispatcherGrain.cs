@@ -10,19 +10,21 @@ namespace Moneta.Grains.Webhooks;
 /// subjects (other dispatchers) go on in parallel. A turn makes at most one attempt per endpoint and leaves the
 /// rest to a reminder, so no turn outlasts the grain call timeout and a retry waits durably.
 /// </summary>
-public sealed class WebhookDispatcherGrain(IPersistentState<WebhookDispatcherState> state, TimeProvider clock) : Grain, IWebhookDispatcherGrain
+[GrainType("webhookdispatcher")]
+public sealed class WebhookDispatcherGrain([OutboxState] IOutboxState<WebhookDispatcherState> state, TimeProvider clock) : Grain, IWebhookDispatcherGrain
 {
     private const string SendReminder = "send";
 
     private WebhookDispatcherState Dispatch => state.State;
 
-    private string OrganizationId => GrainKey[..GrainKey.IndexOf('/', StringComparison.Ordinal)];
+    private string OrganizationId => DispatcherKey[..DispatcherKey.IndexOf('/', StringComparison.Ordinal)];
 
     private IWebhookEndpointsGrain Endpoints => GrainFactory.GetGrain<IWebhookEndpointsGrain>(OrganizationId);
 
+    private string DispatcherKey => this.GetPrimaryKeyString();
+
     public async Task HandleEvent(GrainEvent @event)
     {
-        await state.ReadStateAsync();
         if (Dispatch.HasSeen(@event.Id))
         {
             await SendDueAsync();
@@ -39,13 +41,11 @@ public sealed class WebhookDispatcherGrain(IPersistentState<WebhookDispatcherSta
 
     public async Task ReceiveReminder(string name)
     {
-        await state.ReadStateAsync();
         await SendDueAsync();
     }
 
     public async Task Redrive(string deliveryId)
     {
-        await state.ReadStateAsync();
         var delivery = await Delivery(deliveryId).Reopen();
         if (!Dispatch.IsQueued(deliveryId))
             state.State = Dispatch.Enqueue(delivery.EndpointId, deliveryId, clock.GetUtcNow());
@@ -60,7 +60,7 @@ public sealed class WebhookDispatcherGrain(IPersistentState<WebhookDispatcherSta
     /// </summary>
     private async Task<Dictionary<string, NewDelivery>> TakeInAsync(GrainEvent @event, IReadOnlyList<WebhookTarget> targets)
     {
-        var delivery = new NewDelivery(OrganizationId, GrainKey, @event);
+        var delivery = new NewDelivery(OrganizationId, DispatcherKey, @event);
         var createdByAttempt = new Dictionary<string, NewDelivery>();
         var next = Dispatch.Seen(@event.Id);
         foreach (var target in targets)
@@ -90,9 +90,9 @@ public sealed class WebhookDispatcherGrain(IPersistentState<WebhookDispatcherSta
         }
 
         if (Dispatch.NextRunAt() is { } at)
-            Outbox.RemindAt(SendReminder, at);
+            state.Outbox.RemindAt(SendReminder, at);
         else
-            Outbox.CancelReminder(SendReminder);
+            state.Outbox.CancelReminder(SendReminder);
         await state.WriteStateAsync();
     }
 

@@ -9,8 +9,9 @@ namespace Moneta.Grains.Webhooks;
 /// An organization's webhook endpoints: where its events go, which types each wants, and the secrets that sign
 /// them. A handful per organization, so they live together and a dispatcher reads them in one call.
 /// </summary>
+[GrainType("webhookendpoints")]
 public sealed class WebhookEndpointsGrain(
-    IPersistentState<WebhookEndpointsState> state,
+    [OutboxState] IOutboxState<WebhookEndpointsState> state,
     WebhookOptions options,
     OutboundAddressPolicy addressPolicy,
     TimeProvider clock) : Grain, IWebhookEndpointsGrain
@@ -20,9 +21,10 @@ public sealed class WebhookEndpointsGrain(
 
     private WebhookEndpointsState Registry => state.State;
 
+    private string OrganizationId => this.GetPrimaryKeyString();
+
     public async Task<WebhookEndpointWithSecret> Create(WebhookEndpointRegistration registration)
     {
-        await state.ReadStateAsync();
         if (Registry.Endpoints.Count >= options.MaxEndpointsPerOrganization)
             throw DomainException.Conflict(ErrorCodes.TooManyWebhookEndpoints, $"An organization has at most {options.MaxEndpointsPerOrganization} webhook endpoints; delete one first.");
 
@@ -32,25 +34,21 @@ public sealed class WebhookEndpointsGrain(
             CheckedDescription(registration.Description), WebhookEndpointStatuses.Enabled, null,
             WebhookSignature.GenerateSecret(), null, null, now, now);
         await CommitAsync(Registry.With(endpoint));
-        return new WebhookEndpointWithSecret(endpoint.ToView(GrainKey, now), endpoint.Secret);
+        return new WebhookEndpointWithSecret(endpoint.ToView(OrganizationId, now), endpoint.Secret);
     }
 
-    public async Task<IReadOnlyList<WebhookEndpointView>> List()
+    public Task<IReadOnlyList<WebhookEndpointView>> List()
     {
-        await state.ReadStateAsync();
         var now = clock.GetUtcNow();
-        return [.. Registry.Endpoints.OrderBy(e => e.CreatedAt).Select(e => e.ToView(GrainKey, now))];
+        return Task.FromResult<IReadOnlyList<WebhookEndpointView>>([.. Registry.Endpoints.OrderBy(e => e.CreatedAt).Select(e => e.ToView(OrganizationId, now))]);
     }
 
-    public async Task<WebhookEndpointView?> Find(string endpointId)
-    {
-        await state.ReadStateAsync();
-        return Registry.Find(endpointId)?.ToView(GrainKey, clock.GetUtcNow());
-    }
+    public Task<WebhookEndpointView?> Find(string endpointId) =>
+        Task.FromResult<WebhookEndpointView?>(Registry.Find(endpointId)?.ToView(OrganizationId, clock.GetUtcNow()));
 
     public async Task<WebhookEndpointView> Change(string endpointId, WebhookEndpointChange change)
     {
-        var endpoint = await LoadAsync(endpointId);
+        var endpoint = Load(endpointId);
         var status = change.Status ?? endpoint.Status;
         if (status is not (WebhookEndpointStatuses.Enabled or WebhookEndpointStatuses.Disabled))
             throw DomainException.Invalid(ErrorCodes.InvalidField, "'status' must be enabled or disabled.");
@@ -66,18 +64,18 @@ public sealed class WebhookEndpointsGrain(
             UpdatedAt = now,
         };
         await CommitAsync(Registry.With(changed));
-        return changed.ToView(GrainKey, now);
+        return changed.ToView(OrganizationId, now);
     }
 
     public async Task Delete(string endpointId)
     {
-        await LoadAsync(endpointId);
+        Load(endpointId);
         await CommitAsync(Registry.Without(endpointId));
     }
 
     public async Task<WebhookEndpointWithSecret> RotateSecret(string endpointId, TimeSpan? requestedOverlap)
     {
-        var endpoint = await LoadAsync(endpointId);
+        var endpoint = Load(endpointId);
         var overlap = requestedOverlap ?? options.SecretRotationOverlap;
         var now = clock.GetUtcNow();
         var rotated = endpoint with
@@ -88,29 +86,26 @@ public sealed class WebhookEndpointsGrain(
             UpdatedAt = now,
         };
         await CommitAsync(Registry.With(rotated));
-        return new WebhookEndpointWithSecret(rotated.ToView(GrainKey, now), rotated.Secret);
+        return new WebhookEndpointWithSecret(rotated.ToView(OrganizationId, now), rotated.Secret);
     }
 
     public async Task Disable(string endpointId, string reason)
     {
-        await state.ReadStateAsync();
         if (Registry.Find(endpointId) is not { Status: WebhookEndpointStatuses.Enabled } endpoint) return;
         var disabled = endpoint with { Status = WebhookEndpointStatuses.Disabled, DisabledReason = reason, UpdatedAt = clock.GetUtcNow() };
         await CommitAsync(Registry.With(disabled));
     }
 
-    public async Task<IReadOnlyList<WebhookTarget>> Targets()
+    public Task<IReadOnlyList<WebhookTarget>> Targets()
     {
-        await state.ReadStateAsync();
         var now = clock.GetUtcNow();
-        return [.. Registry.Endpoints.Select(e => new WebhookTarget(e.Id, e.Url, e.EventTypes, e.Status == WebhookEndpointStatuses.Enabled, e.SigningSecrets(now)))];
+        return Task.FromResult<IReadOnlyList<WebhookTarget>>([.. Registry.Endpoints.Select(e => new WebhookTarget(e.Id, e.Url, e.EventTypes, e.Status == WebhookEndpointStatuses.Enabled, e.SigningSecrets(now)))]);
     }
 
-    private async Task<WebhookEndpoint> LoadAsync(string endpointId)
+    private WebhookEndpoint Load(string endpointId)
     {
-        await state.ReadStateAsync();
         return Registry.Find(endpointId)
-            ?? throw DomainException.NotFound(ErrorCodes.WebhookEndpointNotFound, $"Organization '{GrainKey}' has no webhook endpoint '{endpointId}'.");
+            ?? throw DomainException.NotFound(ErrorCodes.WebhookEndpointNotFound, $"Organization '{OrganizationId}' has no webhook endpoint '{endpointId}'.");
     }
 
     private async Task CommitAsync(WebhookEndpointsState next)

@@ -8,12 +8,6 @@ using Moneta.Webhooks;
 
 namespace Moneta.Grains.Webhooks;
 
-/// <summary>How one HTTP attempt ended: the status code if a response came, otherwise why not.</summary>
-public sealed record SendResult(int? StatusCode, TimeSpan Elapsed, string? Error)
-{
-    public bool IsSuccess => StatusCode is >= 200 and < 300;
-}
-
 /// <summary>
 /// Sends one signed webhook. Redirects are not followed (a 3xx is a failed attempt), cookies and proxies are not
 /// used, and every connection goes only to addresses the <see cref="OutboundAddressPolicy"/> allows.
@@ -105,6 +99,3 @@ public sealed class WebhookSender : IDisposable
         }
     }
 }
-
-/// <summary>A connection refused by the outbound address policy.</summary>
-public sealed class OutboundAddressRefusedException(string message) : Exception(message);

@@ -1,39 +1,59 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Moneta.GrainModel;
 using Moneta.Runtime.Storage;
 
 namespace Moneta.Runtime.Messaging;
 
 /// <summary>
 /// Each silo's relay: claims due outbox messages (events and reminders) under a lease and hands each to its target
-/// grain. A delivered message is deleted; a failed one is released to be tried again later with backoff, so nothing
-/// is dropped. If this silo dies holding a lease, another silo takes the message once the lease runs out: delivery
-/// is at least once, and handlers recognise a repeat by the event id.
+/// grain with an Orleans call, which reaches the target's one activation wherever in the cluster it lives. A
+/// delivered message is deleted; a failed one is released to be tried again later with backoff, so nothing is
+/// dropped. If this silo dies holding a lease, another silo takes the message once the lease runs out: delivery is
+/// at least once, and handlers recognise a repeat by the event id. The relay runs while the silo is active: it
+/// starts once the silo accepts grain calls and stops, letting deliveries under way finish, before the silo stops.
 /// </summary>
-public sealed class MessageRelay(
-    GrainRuntime runtime,
-    IGrainStorage storage,
-    GrainRuntimeOptions options,
+public sealed partial class MessageRelay(
+    IGrainFactory grains,
+    IGrainStateStore store,
+    GrainStateSerializer serializer,
+    OutboxOptions options,
     OutboxSignal signal,
     TimeProvider clock,
-    ILogger<MessageRelay> logger) : BackgroundService
+    ILogger<MessageRelay> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     public const string MeterName = "Moneta.Outbox";
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
 
     private readonly Meter _meter = new(MeterName);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
     private int _inFlight;
 
-    public override void Dispose()
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(MessageRelay), ServiceLifecycleStage.Active, Start, Stop);
+
+    public void Dispose()
     {
         _meter.Dispose();
-        base.Dispose();
+        _stopping.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stopping)
+    private Task Start(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(() => RelayAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task Stop(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _loop.WaitAsync(cancellationToken);
+    }
+
+    private async Task RelayAsync(CancellationToken stopping)
     {
         var outcomes = _meter.CreateCounter<long>("moneta.outbox.messages", description: "Outbox messages handed to their target, by kind and outcome");
         _meter.CreateObservableGauge("moneta.outbox.in_flight", () => Volatile.Read(ref _inFlight), description: "Messages this relay is delivering now");
@@ -74,11 +94,11 @@ public sealed class MessageRelay(
     {
         try
         {
-            return await storage.ClaimDueMessagesAsync(clock.GetUtcNow(), options.MessageLease, limit, stopping);
+            return await store.ClaimDueMessagesAsync(clock.GetUtcNow(), options.MessageLease, limit, stopping);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError(e, "Claiming outbox messages failed; trying again after the poll interval");
+            LogClaimFailed(logger, e);
             return [];
         }
     }
@@ -88,16 +108,15 @@ public sealed class MessageRelay(
         Interlocked.Increment(ref _inFlight);
         try
         {
-            await runtime.DeliverAsync(message);
-            await storage.CompleteMessageAsync(message);
+            await HandOverAsync(message);
+            await store.CompleteMessageAsync(message);
             outcomes.Add(1, new TagList { { "kind", message.Kind.ToString() }, { "target_type", message.Target.Type }, { "outcome", "delivered" } });
         }
         catch (Exception e)
         {
             outcomes.Add(1, new TagList { { "kind", message.Kind.ToString() }, { "target_type", message.Target.Type }, { "outcome", "retried" } });
             var delay = RetryDelay(message.Attempts);
-            logger.LogWarning(e, "Delivering {Kind} {Name} to {Target} failed (attempt {Attempt}); trying again in {Delay}",
-                message.Kind, message.Name, message.Target, message.Attempts + 1, delay);
+            LogDeliveryFailed(logger, e, message.Kind, message.Name, message.Target, message.Attempts + 1, delay);
             await ReleaseForRetryAsync(message, delay);
         }
         finally
@@ -107,16 +126,38 @@ public sealed class MessageRelay(
         }
     }
 
+    private Task HandOverAsync(ClaimedMessage message)
+    {
+        var target = message.Target.ToGrainId();
+        return message.Kind switch
+        {
+            OutboxMessageKind.Event => DeliverEventAsync(target, serializer.Deserialize<GrainEvent>(message.Body!)),
+            OutboxMessageKind.Reminder => grains.GetGrain<IReminderHandler>(target).ReceiveReminder(message.Name),
+            _ => throw new InvalidOperationException($"A {message.Kind} is not delivered."),
+        };
+    }
+
+    /// <summary>The handler's turn continues the sender's trace: Orleans carries this activity into the grain call.</summary>
+    private async Task DeliverEventAsync(GrainId target, GrainEvent @event)
+    {
+        ActivityContext.TryParse(@event.TraceParent, null, out var parent);
+        using var activity = GrainTracing.Source.StartActivity("grain event", ActivityKind.Consumer, parent);
+        activity?.SetTag("moneta.grain", target.ToString());
+        activity?.SetTag("moneta.event.type", @event.Type);
+        activity?.SetTag("moneta.event.id", @event.Id);
+        await grains.GetGrain<IGrainEventHandler>(target).HandleEvent(@event);
+    }
+
     private async Task ReleaseForRetryAsync(ClaimedMessage message, TimeSpan delay)
     {
         try
         {
-            await storage.RetryMessageAsync(message, clock.GetUtcNow() + delay);
+            await store.RetryMessageAsync(message, clock.GetUtcNow() + delay);
         }
         catch (Exception e)
         {
             // The lease still runs out, and the message is claimed again then.
-            logger.LogError(e, "Releasing {Name} for {Target} failed; it is retried when its lease ends", message.Name, message.Target);
+            LogReleaseFailed(logger, e, message.Name, message.Target);
         }
     }
 
@@ -127,4 +168,13 @@ public sealed class MessageRelay(
         var capped = exponential < MaxRetryDelay ? exponential : MaxRetryDelay;
         return capped * (0.8 + (0.4 * Random.Shared.NextDouble()));
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Claiming outbox messages failed; trying again after the poll interval")]
+    private static partial void LogClaimFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering {Kind} {Name} to {Target} failed (attempt {Attempt}); trying again in {Delay}")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception, OutboxMessageKind kind, string name, GrainKey target, int attempt, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Releasing {Name} for {Target} failed; it is retried when its lease ends")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string name, GrainKey target);
 }

@@ -1,3 +1,5 @@
+using Moneta.Runtime.Storage;
+
 namespace Moneta.Runtime.Messaging;
 
 public enum OutboxMessageKind
@@ -13,11 +15,11 @@ public enum OutboxMessageKind
 }
 
 /// <summary>A message committed with a grain's state write: due at <see cref="DueAt"/> for <see cref="Target"/>.</summary>
-public sealed record OutboxMessage(GrainId Target, string Name, OutboxMessageKind Kind, byte[]? Body, DateTimeOffset DueAt);
+public sealed record OutboxMessage(GrainKey Target, string Name, OutboxMessageKind Kind, byte[]? Body, DateTimeOffset DueAt);
 
 /// <summary>
 /// A due message one relay holds a lease on. <see cref="ClaimToken"/> identifies this claim: completing or
 /// rescheduling only applies while the claim is current, so a lease that ran out (and was claimed again
 /// elsewhere) or a reminder that was set again while it fired is never deleted by mistake.
 /// </summary>
-public sealed record ClaimedMessage(GrainId Target, string Name, OutboxMessageKind Kind, byte[]? Body, int Attempts, string ClaimToken);
+public sealed record ClaimedMessage(GrainKey Target, string Name, OutboxMessageKind Kind, byte[]? Body, int Attempts, string ClaimToken);

@@ -4,7 +4,7 @@ using Amazon.DynamoDBv2.Model;
 namespace Moneta.Runtime.Storage;
 
 /// <summary>
-/// The three tables of <see cref="DynamoDbGrainStorage"/>, defined once: the provider creates them from here when
+/// The three tables of <see cref="DynamoDbStateStore"/>, defined once: the provider creates them from here when
 /// configured to, and a test holds deploy/cloudformation/tables.yaml to the same definitions. docs/storage.md
 /// describes the keys and the access pattern behind each one.
 /// </summary>

@@ -86,7 +86,7 @@ public sealed class AccessTokenHardeningTests(SiloFixture fixture) : IClassFixtu
     [Fact]
     public async Task The_clock_skew_is_configurable()
     {
-        await using var strict = await TestCluster.StartAsync(settings: new Dictionary<string, string?> { ["Moneta:Auth:ClockSkew"] = "00:00:00" });
+        await using var strict = await SiloCluster.StartAsync(settings: new Dictionary<string, string?> { ["Moneta:Auth:ClockSkew"] = "00:00:00" });
         var partner = await TestPartner.RegisterAsync(strict.First, "mo");
         var key = strict.First.Services.GetRequiredService<SigningKey>();
         var now = DateTime.UtcNow;

@@ -291,11 +291,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixSilo
     /// <summary>A silo whose per-address limit does not throttle the hundreds of sign-ins these cases make.</summary>
     public sealed class MatrixSilo : IAsyncLifetime
     {
-        private TestCluster? _cluster;
+        private SiloCluster? _cluster;
 
         public TestSilo Silo => _cluster!.First;
 
-        public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(settings: new Dictionary<string, string?>
+        public async Task InitializeAsync() => _cluster = await SiloCluster.StartAsync(settings: new Dictionary<string, string?>
         {
             ["Moneta:RateLimits:PerAddress:PermitLimit"] = "100000",
         });

@@ -8,12 +8,12 @@ namespace Moneta.Tests.Api;
 /// <summary>Three silos, each with its own HTTP endpoint, on one store: consistency comes from conditional writes.</summary>
 public abstract class ClusterTests : IAsyncLifetime
 {
-    private TestCluster _cluster = null!;
+    private SiloCluster _cluster = null!;
 
     /// <summary>The store the three silos share: null for the default (one SQLite file).</summary>
     protected abstract IDictionary<string, string?>? Settings { get; }
 
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(silos: 3, Settings);
+    public async Task InitializeAsync() => _cluster = await SiloCluster.StartAsync(silos: 3, Settings);
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 

@@ -2,13 +2,15 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Moneta.Api.Auth;
 using Moneta.Crypto;
-using Moneta.Runtime;
+using Moneta.Runtime.Messaging;
 using Moneta.Silo;
 using Moneta.Tests.Support;
+using Orleans.Configuration;
 
 namespace Moneta.Tests.Api;
 
@@ -53,15 +55,20 @@ public sealed class HostingTests(SiloFixture fixture) : IClassFixture<SiloFixtur
     {
         using var directory = new TempDirectory();
         await using var silo = BuildProductionSilo(directory, []);
-        var runtime = silo.Services.GetRequiredService<GrainRuntimeOptions>();
+        var collection = silo.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
+        var messaging = silo.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value;
+        var outbox = silo.Services.GetRequiredService<OutboxOptions>();
+        var cluster = silo.Services.GetRequiredService<IOptions<ClusterOptions>>().Value;
 
-        // The values README.md's configuration table promises operators.
-        Assert.Equal(TimeSpan.FromMinutes(15), runtime.IdleTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(30), runtime.CallTimeout);
-        Assert.Equal(100_000, runtime.MaxActivations);
-        Assert.Equal(TimeSpan.FromMinutes(1), runtime.MessageLease);
-        Assert.Equal(TimeSpan.FromSeconds(1), runtime.MessagePollInterval);
-        Assert.Equal(64, runtime.MaxMessagesInFlight);
+        // The values README.md's configuration table promises operators, as Orleans applies them.
+        Assert.Equal(TimeSpan.FromMinutes(15), collection.CollectionAge);
+        Assert.True(collection.EnableActivationSheddingOnMemoryPressure);
+        Assert.Equal((80, 75), (collection.MemoryUsageLimitPercentage, collection.MemoryUsageTargetPercentage));
+        Assert.Equal(TimeSpan.FromSeconds(30), messaging.ResponseTimeout);
+        Assert.Equal(("moneta-dev", "moneta"), (cluster.ClusterId, cluster.ServiceId));
+        Assert.Equal(TimeSpan.FromMinutes(1), outbox.MessageLease);
+        Assert.Equal(TimeSpan.FromSeconds(1), outbox.MessagePollInterval);
+        Assert.Equal(64, outbox.MaxMessagesInFlight);
     }
 
     [Theory]

@@ -9,11 +9,11 @@ public sealed class RateLimitTests : IAsyncLifetime
     private const int PerOrganization = 8;
     private const int PerAddress = 12;
 
-    private TestCluster _cluster = null!;
+    private SiloCluster _cluster = null!;
 
     private TestSilo Silo => _cluster.First;
 
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(settings: Limits());
+    public async Task InitializeAsync() => _cluster = await SiloCluster.StartAsync(settings: Limits());
 
     private static Dictionary<string, string?> Limits() => new()
     {
@@ -65,7 +65,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     {
         var settings = Limits();
         settings["Moneta:Http:TrustedProxies:0"] = "127.0.0.0/8"; // the test client plays the load balancer
-        await using var behindProxy = await TestCluster.StartAsync(settings: settings);
+        await using var behindProxy = await SiloCluster.StartAsync(settings: settings);
         var silo = behindProxy.First;
         var forged = 0;
 
@@ -83,7 +83,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         var settings = Limits();
         settings["Moneta:Http:TrustedProxies:0"] = "10.0.0.0/33";
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(async () => await TestCluster.StartAsync(settings: settings));
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(async () => await SiloCluster.StartAsync(settings: settings));
 
         Assert.Contains("Moneta:Http:TrustedProxies", refused.Message, StringComparison.Ordinal);
     }

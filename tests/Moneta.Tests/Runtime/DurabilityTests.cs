@@ -12,7 +12,8 @@ public sealed class DurabilityTests
     {
         using var directory = new TempDirectory();
         var acknowledged = new ConcurrentBag<(string Id, string Status)>();
-        await using (var silo = await SiloProcess.StartAsync(directory.Path))
+        SiloProcess killed;
+        await using (var silo = killed = await SiloProcess.StartAsync(directory.Path))
         {
             var scenario = await ContractScenario.CreateAsync(silo);
             using var stop = new CancellationTokenSource();
@@ -47,7 +48,7 @@ public sealed class DurabilityTests
             await Task.WhenAll(writers);
         }
 
-        await using var restarted = await SiloProcess.StartAsync(directory.Path);
+        await using var restarted = await killed.StartAgainAsync();
         var finalized = acknowledged.Where(a => a.Status == "finalized").Select(a => a.Id).ToHashSet();
         foreach (var (id, _) in acknowledged.DistinctBy(a => a.Id))
         {

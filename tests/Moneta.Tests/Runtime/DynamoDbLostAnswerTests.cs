@@ -3,9 +3,9 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moneta.GrainModel;
-using Moneta.Runtime;
 using Moneta.Runtime.Storage;
 using Moneta.Tests.Support;
+using Orleans.Storage;
 
 namespace Moneta.Tests.Runtime;
 
@@ -21,15 +21,15 @@ public sealed class DynamoDbLostAnswerTests
     {
         var prefix = DynamoDbLocal.NewTablePrefix();
         using var plain = DynamoDbLocal.CreateStorage(prefix);
-        var client = LostAnswers.Wrap(DynamoDbGrainStorage.CreateClient(DynamoDbLocal.Options(prefix)));
-        using var storage = new DynamoDbGrainStorage(client, DynamoDbLocal.Options(prefix), NullLogger<DynamoDbGrainStorage>.Instance);
-        var id = new GrainId("thing", "twice");
+        var client = LostAnswers.Wrap(DynamoDbStateStore.CreateClient(DynamoDbLocal.Options(prefix)));
+        using var storage = new DynamoDbStateStore(client, DynamoDbLocal.Options(prefix), NullLogger<DynamoDbStateStore>.Instance);
+        var id = new GrainKey("thing", "twice");
 
         // A lone put (no index change, no messages): the repeat finds the item already carrying its new ETag.
         var first = await storage.WriteAsync(id, [1], [], expectedETag: null);
         // A transaction (an index entry and an event): the repeat carries the same ClientRequestToken.
         var second = await storage.WriteAsync(id, [2], [new IndexEntry("all", "x", "1")], first,
-            [new(new GrainId("thing", "inbox"), "event-1", Moneta.Runtime.Messaging.OutboxMessageKind.Event, [1], DateTimeOffset.UtcNow)]);
+            [new(new GrainKey("thing", "inbox"), "event-1", Moneta.Runtime.Messaging.OutboxMessageKind.Event, [1], DateTimeOffset.UtcNow)]);
 
         Assert.Equal(2, ((LostAnswers)(object)client).Repeated);
         var stored = await plain.ReadAsync(id);

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Moneta.GrainModel;
-using Moneta.Runtime;
 using Moneta.Runtime.Storage;
 using Moneta.Tests.Support;
+using Orleans.Storage;
 
 namespace Moneta.Tests.Runtime;
 
@@ -18,7 +18,7 @@ public sealed class GrainStorageTests : IDisposable
     public async Task Writes_are_conditional_on_the_etag(string provider)
     {
         var storage = Create(provider);
-        var id = new GrainId("thing", "a");
+        var id = new GrainKey("thing", "a");
 
         var first = await storage.WriteAsync(id, [1], [], expectedETag: null);
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync(id, [9], [], expectedETag: null));
@@ -41,13 +41,13 @@ public sealed class GrainStorageTests : IDisposable
     {
         var storage = Create(provider);
         for (var i = 0; i < 7; i++)
-            await storage.WriteAsync(new GrainId("contract", $"c{i}"), [1], [new IndexEntry("status", "pending", $"2026-01-0{7 - i}"), new IndexEntry("mo_id", "mo-1", $"{i}")], null);
+            await storage.WriteAsync(new GrainKey("contract", $"c{i}"), [1], [new IndexEntry("status", "pending", $"2026-01-0{7 - i}"), new IndexEntry("mo_id", "mo-1", $"{i}")], null);
 
         var pending = await ReadAll(storage, "status", "pending", pageSize: 3);
         Assert.Equal(["c6", "c5", "c4", "c3", "c2", "c1", "c0"], pending);
 
-        var record = await storage.ReadAsync(new GrainId("contract", "c3"));
-        await storage.WriteAsync(new GrainId("contract", "c3"), [2], [new IndexEntry("status", "finalized", "2026-01-04")], record!.ETag);
+        var record = await storage.ReadAsync(new GrainKey("contract", "c3"));
+        await storage.WriteAsync(new GrainKey("contract", "c3"), [2], [new IndexEntry("status", "finalized", "2026-01-04")], record!.ETag);
 
         Assert.DoesNotContain("c3", await ReadAll(storage, "status", "pending", pageSize: 2));
         Assert.Equal(["c3"], await ReadAll(storage, "status", "finalized", pageSize: 2));
@@ -60,7 +60,7 @@ public sealed class GrainStorageTests : IDisposable
     public async Task A_state_may_have_several_entries_under_one_index_name_and_drop_some(string provider)
     {
         var storage = Create(provider);
-        var owner = new GrainId("endpoints", "org-1");
+        var owner = new GrainKey("endpoints", "org-1");
         var etag = await storage.WriteAsync(owner, [1], [new IndexEntry("endpoint_id", "ep-1", ""), new IndexEntry("endpoint_id", "ep-2", ""), new IndexEntry("endpoint_id", "ep-2", "")], null);
         Assert.Equal(["org-1"], await ReadAll(storage, "endpoint_id", "ep-1", pageSize: 5, grainType: "endpoints"));
         Assert.Equal(["org-1"], await ReadAll(storage, "endpoint_id", "ep-2", pageSize: 5, grainType: "endpoints"));
@@ -78,11 +78,11 @@ public sealed class GrainStorageTests : IDisposable
     public async Task A_state_at_the_runtime_size_cap_is_stored_whole(string provider)
     {
         var storage = Create(provider);
-        var data = new byte[new GrainRuntimeOptions().MaxStateBytes];
+        var data = new byte[MonetaGrainStorage.MaxStateBytes];
         Random.Shared.NextBytes(data);
-        var etag = await storage.WriteAsync(new GrainId("thing", "big"), data, [new IndexEntry("all", "x", "1")], null);
+        var etag = await storage.WriteAsync(new GrainKey("thing", "big"), data, [new IndexEntry("all", "x", "1")], null);
 
-        var stored = await storage.ReadAsync(new GrainId("thing", "big"));
+        var stored = await storage.ReadAsync(new GrainKey("thing", "big"));
         Assert.Equal(etag, stored!.ETag);
         Assert.Equal(data, stored.Data);
     }
@@ -92,9 +92,9 @@ public sealed class GrainStorageTests : IDisposable
     public async Task A_writer_whose_etag_went_stale_on_another_connection_is_refused(string provider)
     {
         // Two silos on one store: each provider instance may remember what it wrote, but never trusts it over the store.
-        var (first, second) = provider == "dynamodb" ? Pair(DynamoDbLocal.NewTablePrefix()) : (Create(provider), (IGrainStorage?)null);
+        var (first, second) = provider == "dynamodb" ? Pair(DynamoDbLocal.NewTablePrefix()) : (Create(provider), (IGrainStateStore?)null);
         second ??= first;
-        var id = new GrainId("thing", "shared");
+        var id = new GrainKey("thing", "shared");
         var etag = await first.WriteAsync(id, [1], [new IndexEntry("all", "x", "1")], null);
         var read = await second.ReadAsync(id);
         await second.WriteAsync(id, [2], [new IndexEntry("all", "y", "1")], read!.ETag);
@@ -104,17 +104,17 @@ public sealed class GrainStorageTests : IDisposable
         Assert.Equal(["shared"], await ReadAll(first, "all", "y", pageSize: 5, grainType: "thing"));
         Assert.Empty(await ReadAll(first, "all", "z", pageSize: 5, grainType: "thing"));
 
-        static (IGrainStorage, IGrainStorage?) Pair(string prefix) => (DynamoDbLocal.CreateStorage(prefix), DynamoDbLocal.CreateStorage(prefix));
+        static (IGrainStateStore, IGrainStateStore?) Pair(string prefix) => (DynamoDbLocal.CreateStorage(prefix), DynamoDbLocal.CreateStorage(prefix));
     }
 
     [Fact]
     public async Task A_dynamodb_write_beyond_the_transaction_limit_fails_clearly_and_writes_nothing()
     {
         var storage = DynamoDbLocal.CreateStorage();
-        var id = new GrainId("thing", "wide");
-        var entries = Enumerable.Range(0, DynamoDbGrainStorage.MaxTransactionItems).Select(i => new IndexEntry("all", $"k{i}", "")).ToList();
+        var id = new GrainKey("thing", "wide");
+        var entries = Enumerable.Range(0, DynamoDbStateStore.MaxTransactionItems).Select(i => new IndexEntry("all", $"k{i}", "")).ToList();
 
-        await Assert.ThrowsAsync<GrainWriteTooLargeException>(() => storage.WriteAsync(id, [1], entries, null));
+        await Assert.ThrowsAsync<GrainRecordTooLargeException>(() => storage.WriteAsync(id, [1], entries, null));
         Assert.Null(await storage.ReadAsync(id));
         await storage.WriteAsync(id, [1], entries[..^1], null); // exactly 100 items: the state and 99 entries
         Assert.Equal(["wide"], await ReadAll(storage, "all", "k98", pageSize: 5, grainType: "thing"));
@@ -124,24 +124,24 @@ public sealed class GrainStorageTests : IDisposable
     public async Task Concurrent_writes_are_group_committed_and_all_acknowledged()
     {
         var path = Path.Combine(_directory.Path, "group.db");
-        await using (var storage = new SqliteGrainStorage(new SqliteStorageOptions { Path = path }, NullLogger<SqliteGrainStorage>.Instance))
-            await Task.WhenAll(Enumerable.Range(0, 500).Select(i => storage.WriteAsync(new GrainId("thing", $"t{i}"), [(byte)i], [new IndexEntry("all", "x", $"{i:D4}")], null)));
+        await using (var storage = new SqliteStateStore(new SqliteStorageOptions { Path = path }, NullLogger<SqliteStateStore>.Instance))
+            await Task.WhenAll(Enumerable.Range(0, 500).Select(i => storage.WriteAsync(new GrainKey("thing", $"t{i}"), [(byte)i], [new IndexEntry("all", "x", $"{i:D4}")], null)));
 
-        await using var reopened = new SqliteGrainStorage(new SqliteStorageOptions { Path = path }, NullLogger<SqliteGrainStorage>.Instance);
+        await using var reopened = new SqliteStateStore(new SqliteStorageOptions { Path = path }, NullLogger<SqliteStateStore>.Instance);
         Assert.Equal(500, (await ReadAll(reopened, "all", "x", pageSize: 200, grainType: "thing")).Count);
-        Assert.Equal(new byte[] { 42 }, (await reopened.ReadAsync(new GrainId("thing", "t42")))!.Data);
+        Assert.Equal(new byte[] { 42 }, (await reopened.ReadAsync(new GrainKey("thing", "t42")))!.Data);
     }
 
     public void Dispose() => _directory.Dispose();
 
-    private IGrainStorage Create(string provider) => provider switch
+    private IGrainStateStore Create(string provider) => provider switch
     {
-        "memory" => new InMemoryGrainStorage(),
+        "memory" => new InMemoryStateStore(),
         "dynamodb" => DynamoDbLocal.CreateStorage(),
-        _ => new SqliteGrainStorage(new SqliteStorageOptions { Path = Path.Combine(_directory.Path, $"{Guid.NewGuid():N}.db") }, NullLogger<SqliteGrainStorage>.Instance),
+        _ => new SqliteStateStore(new SqliteStorageOptions { Path = Path.Combine(_directory.Path, $"{Guid.NewGuid():N}.db") }, NullLogger<SqliteStateStore>.Instance),
     };
 
-    private static async Task<List<string>> ReadAll(IGrainStorage storage, string index, string key, int pageSize, string grainType = "contract")
+    private static async Task<List<string>> ReadAll(IGrainStateStore storage, string index, string key, int pageSize, string grainType = "contract")
     {
         var keys = new List<string>();
         string? cursor = null;

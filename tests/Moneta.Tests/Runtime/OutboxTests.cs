@@ -1,11 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
-using Moneta.GrainModel;
-using Moneta.Runtime;
 using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Storage;
 using Moneta.Tests.Support;
+using Orleans.Storage;
 
 namespace Moneta.Tests.Runtime;
 
@@ -27,7 +24,7 @@ public sealed class OutboxTests : IDisposable
     public async Task A_message_exists_only_if_the_write_that_carries_it_succeeds(string provider)
     {
         var storage = Create(provider);
-        var id = new GrainId("journal", "a");
+        var id = new GrainKey("journal", "a");
         var etag = await storage.WriteAsync(id, [1], [], null, [Event("b", "e1")]);
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync(id, [2], [], expectedETag: null, [Event("b", "e2")]));
@@ -42,8 +39,8 @@ public sealed class OutboxTests : IDisposable
     public async Task A_targets_events_are_handed_out_one_at_a_time_in_commit_order(string provider)
     {
         var storage = Create(provider);
-        await storage.WriteAsync(new GrainId("journal", "a"), [1], [], null, [Event("b", "first"), Event("c", "other")]);
-        await storage.WriteAsync(new GrainId("journal", "z"), [1], [], null, [Event("b", "second")]);
+        await storage.WriteAsync(new GrainKey("journal", "a"), [1], [], null, [Event("b", "first"), Event("c", "other")]);
+        await storage.WriteAsync(new GrainKey("journal", "z"), [1], [], null, [Event("b", "second")]);
 
         var claimed = await storage.ClaimDueMessagesAsync(Now, Lease, 10);
         Assert.Equal(["first", "other"], claimed.Select(m => m.Name).Order());
@@ -58,7 +55,7 @@ public sealed class OutboxTests : IDisposable
     public async Task A_failed_event_holds_back_the_later_events_of_its_target_until_it_is_delivered(string provider)
     {
         var storage = Create(provider);
-        await storage.WriteAsync(new GrainId("journal", "a"), [1], [], null, [Event("b", "first"), Event("b", "second")]);
+        await storage.WriteAsync(new GrainKey("journal", "a"), [1], [], null, [Event("b", "first"), Event("b", "second")]);
 
         var first = Assert.Single(await storage.ClaimDueMessagesAsync(Now, Lease, 10));
         await storage.RetryMessageAsync(first, Now.AddSeconds(5));
@@ -73,7 +70,7 @@ public sealed class OutboxTests : IDisposable
     public async Task A_message_leased_by_a_silo_that_died_is_claimed_again_when_the_lease_runs_out(string provider)
     {
         var storage = Create(provider);
-        await storage.WriteAsync(new GrainId("journal", "a"), [1], [], null, [Event("b", "e1")]);
+        await storage.WriteAsync(new GrainKey("journal", "a"), [1], [], null, [Event("b", "e1")]);
 
         var dead = Assert.Single(await storage.ClaimDueMessagesAsync(Now, Lease, 10));
         Assert.Empty(await storage.ClaimDueMessagesAsync(Now + Lease - TimeSpan.FromSeconds(1), Lease, 10));
@@ -90,8 +87,8 @@ public sealed class OutboxTests : IDisposable
     public async Task The_same_event_stored_twice_is_stored_once(string provider)
     {
         var storage = Create(provider);
-        await storage.WriteAsync(new GrainId("journal", "a"), [1], [], null, [Event("b", "e1")]);
-        await storage.WriteAsync(new GrainId("journal", "a2"), [1], [], null, [Event("b", "e1")]);
+        await storage.WriteAsync(new GrainKey("journal", "a"), [1], [], null, [Event("b", "e1")]);
+        await storage.WriteAsync(new GrainKey("journal", "a2"), [1], [], null, [Event("b", "e1")]);
 
         Assert.Single(await storage.ClaimDueMessagesAsync(Now, Lease, 10));
     }
@@ -101,7 +98,7 @@ public sealed class OutboxTests : IDisposable
     public async Task A_reminder_set_again_while_it_fires_is_kept_and_a_cancelled_one_is_gone(string provider)
     {
         var storage = Create(provider);
-        var id = new GrainId("journal", "a");
+        var id = new GrainKey("journal", "a");
         var etag = await storage.WriteAsync(id, [1], [], null, [Reminder(id, "wake", Now)]);
         Assert.Empty(await storage.ClaimDueMessagesAsync(Now.AddSeconds(-1), Lease, 10));
 
@@ -118,14 +115,15 @@ public sealed class OutboxTests : IDisposable
     [Fact]
     public async Task A_turn_that_fails_after_asking_to_send_sends_nothing()
     {
-        var storage = new InMemoryGrainStorage();
-        var (runtime, services) = TestRuntime.Create(storage);
-        await using var _ = services;
+        var store = new InMemoryStateStore();
+        await using var cluster = await RuntimeCluster.StartAsync(store);
+        var sender = cluster.Client.GetGrain<IJournalGrain>("a");
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => runtime.GetGrain<IJournalGrain>("a").Send("b", "lost", failBeforeWriting: true));
-        await runtime.GetGrain<IJournalGrain>("a").Send("b", "kept");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sender.Send("b", "lost", failBeforeWriting: true));
+        await sender.Send("b", "kept");
 
-        Assert.Equal(["kept"], (await storage.ClaimDueMessagesAsync(DateTimeOffset.UtcNow, Lease, 10)).Select(m => m.Name));
+        await Eventually.TrueAsync(async () => (await cluster.Client.GetGrain<IJournalGrain>("b").Received()).Count == 1, because: "the committed event arrives");
+        Assert.Equal(["kept"], await cluster.Client.GetGrain<IJournalGrain>("b").Received());
     }
 
     [Theory]
@@ -136,7 +134,7 @@ public sealed class OutboxTests : IDisposable
         var writer = open();
         var names = Enumerable.Range(0, 40).Select(i => $"e{i:D2}").ToList();
         // Every event to its own target, so all are claimable at once and only the lease decides who gets each.
-        await writer.WriteAsync(new GrainId("journal", "source"), [1], [], null, [.. names.Select(n => Event($"target-{n}", n))]);
+        await writer.WriteAsync(new GrainKey("journal", "source"), [1], [], null, [.. names.Select(n => Event($"target-{n}", n))]);
 
         var relays = Enumerable.Range(0, 4).Select(_ => open()).ToList();
         for (var round = 0; round < 3; round++)
@@ -156,18 +154,20 @@ public sealed class OutboxTests : IDisposable
     public async Task Two_silos_relaying_from_one_store_deliver_every_event_once_in_order(string provider)
     {
         var open = SharedStore(provider);
-        var (sender, senderServices) = await StartSiloAsync(open());
-        var (_, otherServices) = await StartSiloAsync(open());
-        await using var __ = senderServices;
-        await using var ___ = otherServices;
+        var store = open();
+        await using (var cluster = await RuntimeCluster.StartAsync(store, silos: 2))
+        {
+            var sent = Enumerable.Range(0, 40).Select(i => $"event-{i:D2}").ToList();
+            foreach (var eventId in sent)
+                await cluster.Client.GetGrain<IJournalGrain>("producer").Send("consumer", eventId);
 
-        var sent = Enumerable.Range(0, 40).Select(i => $"event-{i:D2}").ToList();
-        foreach (var eventId in sent)
-            await sender.GetGrain<IJournalGrain>("producer").Send("consumer", eventId);
+            var consumer = cluster.Client.GetGrain<IJournalGrain>("consumer");
+            await Eventually.TrueAsync(async () => (await consumer.Received()).Count == sent.Count, because: "every event arrives");
+            Assert.Equal(sent, await consumer.Received());
+            await Eventually.TrueAsync(async () => await PendingAsync(open) == 0, because: "delivered messages leave the outbox");
+        }
 
-        await Eventually.TrueAsync(async () => (await sender.GetGrain<IJournalGrain>("consumer").Received()).Count == sent.Count, because: "every event arrives");
-        Assert.Equal(sent, await sender.GetGrain<IJournalGrain>("consumer").Received());
-        await Eventually.TrueAsync(async () => await PendingAsync(open) == 0, because: "delivered messages leave the outbox");
+        await DisposeAsync(store);
     }
 
     [Theory]
@@ -175,41 +175,40 @@ public sealed class OutboxTests : IDisposable
     public async Task A_reminder_survives_a_restart_and_fires_once(string provider)
     {
         var open = SharedStore(provider);
-        var stoppedStorage = open();
-        var (stopped, stoppedServices) = TestRuntime.Create(stoppedStorage);
-        await stopped.GetGrain<IJournalGrain>("sleeper").RemindMeAt(DateTimeOffset.UtcNow.AddMilliseconds(300));
-        await stoppedServices.DisposeAsync();
-        await DisposeAsync(stoppedStorage);
+        var before = open();
+        await using (var stopped = await RuntimeCluster.StartAsync(before))
+        {
+            // Due after this cluster has stopped: the reminder lives in the store, not in the silo.
+            await stopped.Client.GetGrain<IJournalGrain>("sleeper").RemindMeAt(DateTimeOffset.UtcNow.AddSeconds(4));
+        }
 
-        var (restarted, services) = await StartSiloAsync(open());
-        await using var _ = services;
-        await Eventually.TrueAsync(async () => await restarted.GetGrain<IJournalGrain>("sleeper").RemindersReceived() == 1, because: "the reminder fires after the restart");
-        await Eventually.TrueAsync(async () => await PendingAsync(open) == 0, because: "a fired reminder is gone");
-        Assert.Equal(1, await restarted.GetGrain<IJournalGrain>("sleeper").RemindersReceived());
+        await DisposeAsync(before);
+        var after = open();
+        await using (var restarted = await RuntimeCluster.StartAsync(after))
+        {
+            var sleeper = restarted.Client.GetGrain<IJournalGrain>("sleeper");
+            await Eventually.TrueAsync(async () => await sleeper.RemindersReceived() == 1, because: "the reminder fires after the restart");
+            await Eventually.TrueAsync(async () => await PendingAsync(open) == 0, because: "a fired reminder is gone");
+            Assert.Equal(1, await sleeper.RemindersReceived());
+        }
+
+        await DisposeAsync(after);
     }
 
     public void Dispose() => _directory.Dispose();
 
-    private static async Task<(GrainRuntime Runtime, ServiceProvider Services)> StartSiloAsync(IGrainStorage storage)
-    {
-        var (runtime, services) = TestRuntime.Create(storage, o => o.MessagePollInterval = TimeSpan.FromMilliseconds(50));
-        foreach (var hosted in services.GetServices<IHostedService>())
-            await hosted.StartAsync(CancellationToken.None);
-        return (runtime, services);
-    }
+    private static SqliteStateStore Open(string path) =>
+        new(new SqliteStorageOptions { Path = path }, NullLogger<SqliteStateStore>.Instance);
 
-    private static SqliteGrainStorage Open(string path) =>
-        new(new SqliteStorageOptions { Path = path }, NullLogger<SqliteGrainStorage>.Instance);
-
-    private IGrainStorage Create(string provider) => provider switch
+    private IGrainStateStore Create(string provider) => provider switch
     {
-        "memory" => new InMemoryGrainStorage(),
+        "memory" => new InMemoryStateStore(),
         "dynamodb" => DynamoDbLocal.CreateStorage(),
         _ => Open(Path.Combine(_directory.Path, $"{Guid.NewGuid():N}.db")),
     };
 
     /// <summary>Opens the same store again each time it is called, as another silo (or the same one restarted) would.</summary>
-    private Func<IGrainStorage> SharedStore(string provider)
+    private Func<IGrainStateStore> SharedStore(string provider)
     {
         if (provider == "dynamodb")
         {
@@ -222,7 +221,7 @@ public sealed class OutboxTests : IDisposable
     }
 
     /// <summary>How many messages are still stored, due now or later, seen from a fresh connection to the store.</summary>
-    private static async Task<int> PendingAsync(Func<IGrainStorage> open)
+    private static async Task<int> PendingAsync(Func<IGrainStateStore> open)
     {
         var observer = open();
         try
@@ -235,15 +234,15 @@ public sealed class OutboxTests : IDisposable
         }
     }
 
-    private static async ValueTask DisposeAsync(IGrainStorage storage)
+    private static async ValueTask DisposeAsync(IGrainStateStore storage)
     {
         if (storage is IAsyncDisposable asynchronous) await asynchronous.DisposeAsync();
         else (storage as IDisposable)?.Dispose();
     }
 
     private static OutboxMessage Event(string target, string eventId) =>
-        new(new GrainId("journal", target), eventId, OutboxMessageKind.Event, [123, 125], Now);
+        new(new GrainKey("journal", target), eventId, OutboxMessageKind.Event, [123, 125], Now);
 
-    private static OutboxMessage Reminder(GrainId owner, string name, DateTimeOffset dueAt) =>
+    private static OutboxMessage Reminder(GrainKey owner, string name, DateTimeOffset dueAt) =>
         new(owner, name, OutboxMessageKind.Reminder, null, dueAt);
 }

@@ -23,8 +23,8 @@ public static partial class DynamoDbLocal
     public static DynamoDbStorageOptions Options(string tablePrefix) =>
         new() { ServiceUrl = Url, Region = "eu-central-1", TablePrefix = tablePrefix, CreateTables = true };
 
-    public static DynamoDbGrainStorage CreateStorage(string? tablePrefix = null) =>
-        new(Options(tablePrefix ?? NewTablePrefix()), NullLogger<DynamoDbGrainStorage>.Instance);
+    public static DynamoDbStateStore CreateStorage(string? tablePrefix = null) =>
+        new(Options(tablePrefix ?? NewTablePrefix()), NullLogger<DynamoDbStateStore>.Instance);
 
     /// <summary>Configuration (Key=Value) for a silo on these tables, in process or as a child process.</summary>
     public static string[] SiloSettings(string tablePrefix) =>

@@ -3,7 +3,7 @@ namespace Moneta.Tests.Support;
 /// <summary>One silo shared by the tests of a class; each test makes its own partners, so tests stay independent.</summary>
 public class SiloFixture : IAsyncLifetime
 {
-    private TestCluster? _cluster;
+    private SiloCluster? _cluster;
 
     public TestSilo Silo => _cluster!.First;
 
@@ -12,7 +12,7 @@ public class SiloFixture : IAsyncLifetime
     /// <summary>Configuration on top of the test defaults (SQLite in the fixture's directory).</summary>
     protected virtual IDictionary<string, string?>? Settings => null;
 
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(settings: Settings);
+    public async Task InitializeAsync() => _cluster = await SiloCluster.StartAsync(settings: Settings);
 
     public async Task DisposeAsync() => await _cluster!.DisposeAsync();
 }

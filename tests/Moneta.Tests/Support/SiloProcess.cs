@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 
 namespace Moneta.Tests.Support;
 
@@ -12,10 +11,15 @@ namespace Moneta.Tests.Support;
 public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly string _dataDirectory;
+    private readonly string[] _settings;
 
-    private SiloProcess(Process process, Uri baseAddress)
+    private SiloProcess(Process process, Uri baseAddress, string dataDirectory, string[] settings, int siloPort)
     {
         _process = process;
+        _dataDirectory = dataDirectory;
+        _settings = settings;
+        SiloPort = siloPort;
         BaseAddress = baseAddress;
         Admin = NewClient(TestSilo.AdminToken);
         Anonymous = NewClient(null);
@@ -27,10 +31,23 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
 
     public HttpClient Anonymous { get; }
 
+    /// <summary>The port this silo listens on for other silos.</summary>
+    public int SiloPort { get; }
+
     /// <summary>Starts a silo on the data in <paramref name="dataDirectory"/>; <paramref name="settings"/> are "Key=Value" configuration.</summary>
-    public static async Task<SiloProcess> StartAsync(string dataDirectory, params string[] settings)
+    public static Task<SiloProcess> StartAsync(string dataDirectory, params string[] settings) =>
+        StartAsync(dataDirectory, FreePort.Next(), settings);
+
+    /// <summary>
+    /// The same silo again, after a kill: a new process on the same data, with the same settings and the same silo
+    /// port, as a restarted container on its host would be. Orleans sees the same endpoint with a newer generation
+    /// and declares the killed incarnation dead at once.
+    /// </summary>
+    public Task<SiloProcess> StartAgainAsync() => StartAsync(_dataDirectory, SiloPort, _settings);
+
+    private static async Task<SiloProcess> StartAsync(string dataDirectory, int siloPort, string[] settings)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var silo = Path.Combine(AppContext.BaseDirectory, "Moneta.Silo.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -41,10 +58,16 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
                 $"--Moneta:Storage:Sqlite:Path={Path.Combine(dataDirectory, "moneta.db")}",
                 $"--Moneta:Signing:KeyFile={Path.Combine(dataDirectory, "moneta-signing-key.jwk.json")}",
                 "--Logging:LogLevel:Default=Warning",
+                // Silo processes on one data folder form one cluster through the membership rows in its SQLite file.
+                "--Moneta:Cluster:Membership=Sqlite",
+                $"--Moneta:Cluster:SiloPort={siloPort}",
+                "--Moneta:Cluster:GatewayPort=0",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (key, value) in SiloCluster.FastFailureDetection)
+            start.ArgumentList.Add($"--{key}={value}");
         foreach (var setting in settings)
             start.ArgumentList.Add($"--{setting}");
         var process = Process.Start(start)!;
@@ -53,7 +76,7 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var endpoint = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var endpoint = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory, settings, siloPort);
         await Eventually.TrueAsync(async () =>
         {
             Assert.False(process.HasExited, "the silo process exited during start-up");
@@ -89,12 +112,5 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
         _process.Dispose();
         Admin.Dispose();
         Anonymous.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -43,6 +44,9 @@ public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
             ["Moneta:AdminToken"] = AdminToken,
             ["Moneta:Storage:Sqlite:Path"] = Path.Combine(dataDirectory, "moneta.db"),
             ["Moneta:Signing:KeyFile"] = Path.Combine(dataDirectory, "moneta-signing-key.jwk.json"),
+            // Many silos run in one test process: each listens for other silos on a port of its own, and needs no gateway.
+            ["Moneta:Cluster:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Moneta:Cluster:GatewayPort"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             configuration[key] = value;
@@ -88,12 +92,15 @@ public interface ISiloEndpoint
     HttpClient NewClient(string? bearer);
 }
 
-/// <summary>Several silos, each with its own HTTP endpoint, sharing one SQLite store and one Moneta key.</summary>
-public sealed class TestCluster : IAsyncDisposable
+/// <summary>
+/// Several co-hosted silos, each with its own HTTP endpoint, sharing one SQLite store and one Moneta key, joined into
+/// one Orleans cluster through the membership table in that store (Moneta:Cluster:Membership=Sqlite).
+/// </summary>
+public sealed class SiloCluster : IAsyncDisposable
 {
     private readonly List<TestSilo> _silos;
 
-    private TestCluster(TempDirectory directory, List<TestSilo> silos)
+    private SiloCluster(TempDirectory directory, List<TestSilo> silos)
     {
         Directory = directory;
         _silos = silos;
@@ -105,13 +112,20 @@ public sealed class TestCluster : IAsyncDisposable
 
     public TestSilo First => Silos[0];
 
-    public static async Task<TestCluster> StartAsync(int silos = 1, IDictionary<string, string?>? settings = null)
+    public static async Task<SiloCluster> StartAsync(int silos = 1, IDictionary<string, string?>? settings = null)
     {
-        var cluster = new TestCluster(new TempDirectory(), []);
+        var cluster = new SiloCluster(new TempDirectory(), []);
+        var clustered = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        if (silos > 1)
+        {
+            clustered.TryAdd("Moneta:Cluster:Membership", "Sqlite");
+            foreach (var (key, value) in FastFailureDetection) clustered.TryAdd(key, value);
+        }
+
         try
         {
             for (var i = 0; i < silos; i++)
-                cluster._silos.Add(await TestSilo.StartAsync(cluster.Directory.Path, settings));
+                cluster._silos.Add(await TestSilo.StartAsync(cluster.Directory.Path, clustered));
             return cluster;
         }
         catch
@@ -120,6 +134,14 @@ public sealed class TestCluster : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>A silo that stops answering is declared dead within seconds, not Orleans' production minute.</summary>
+    public static IReadOnlyDictionary<string, string?> FastFailureDetection { get; } = new Dictionary<string, string?>
+    {
+        ["Moneta:Cluster:FailureDetection:ProbeTimeout"] = "00:00:01",
+        ["Moneta:Cluster:FailureDetection:NumMissedProbesLimit"] = "2",
+        ["Moneta:Cluster:FailureDetection:NumVotesForDeathDeclaration"] = "1",
+    };
 
     public async ValueTask DisposeAsync()
     {

@@ -306,7 +306,7 @@ public sealed class WebhookDeliveryTests
         await WebhookReceiver.CreateEndpointAsync(publisher, "https://example.com/c");
     }
 
-    private static Task<TestCluster> StartAsync(string[]? retries = null, Dictionary<string, string?>? extra = null)
+    private static Task<SiloCluster> StartAsync(string[]? retries = null, Dictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?> { ["Moneta:Runtime:MessagePollInterval"] = "00:00:00.1" };
         var schedule = retries ?? QuickRetries;
@@ -314,7 +314,7 @@ public sealed class WebhookDeliveryTests
             settings[$"Moneta:Webhooks:RetrySchedule:{i}"] = schedule[i];
         foreach (var (key, value) in extra ?? [])
             settings[key] = value;
-        return TestCluster.StartAsync(settings: settings);
+        return SiloCluster.StartAsync(settings: settings);
     }
 
     private static Task<List<JsonNode>> DeliveriesAsync(TestPartner partner, string endpointId, string? status = null) =>

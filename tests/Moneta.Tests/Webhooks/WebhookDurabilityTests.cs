@@ -28,7 +28,8 @@ public sealed class WebhookDurabilityTests
         await using var receiver = await WebhookReceiver.StartAsync();
         ContractScenario scenario;
         var finalized = new List<string>();
-        await using (var silo = await SiloProcess.StartAsync(directory.Path, Settings))
+        SiloProcess killed;
+        await using (var silo = killed = await SiloProcess.StartAsync(directory.Path, Settings))
         {
             scenario = await ContractScenario.CreateAsync(silo);
             await receiver.SubscribeAsync(scenario.Mo, "/mo");
@@ -46,7 +47,7 @@ public sealed class WebhookDurabilityTests
         }
 
         await receiver.StartAgainAsync();
-        await using var restarted = await SiloProcess.StartAsync(directory.Path, Settings);
+        await using var restarted = await killed.StartAgainAsync();
         await Eventually.TrueAsync(() => Task.FromResult(finalized.All(id => receiver.TypesAbout("/publisher", id).Count == 2 && receiver.TypesAbout("/mo", id).Count == 1)),
             TimeSpan.FromSeconds(60), "every webhook arrives after the restart");
 
@@ -61,7 +62,8 @@ public sealed class WebhookDurabilityTests
         using var directory = new TempDirectory();
         await using var receiver = await WebhookReceiver.StartAsync();
         var finalized = new ConcurrentBag<string>();
-        await using (var silo = await SiloProcess.StartAsync(directory.Path, Settings))
+        SiloProcess killed;
+        await using (var silo = killed = await SiloProcess.StartAsync(directory.Path, Settings))
         {
             var scenario = await ContractScenario.CreateAsync(silo);
             await receiver.SubscribeAsync(scenario.Mo, "/mo");
@@ -92,7 +94,7 @@ public sealed class WebhookDurabilityTests
             await Task.WhenAll(writers);
         }
 
-        await using var restarted = await SiloProcess.StartAsync(directory.Path, Settings);
+        await using var restarted = await killed.StartAgainAsync();
         await Eventually.TrueAsync(() => Task.FromResult(finalized.All(id => receiver.TypesAbout("/mo", id).Contains("contract.finalized") && receiver.TypesAbout("/publisher", id).Contains("contract.finalized"))),
             TimeSpan.FromSeconds(60), "every acknowledged finalization is announced to both parties");
         receiver.AssertAllVerifiedAndOneIdPerEvent();
@@ -139,7 +141,8 @@ public sealed class WebhookDurabilityTests
         await using var receiver = await WebhookReceiver.StartAsync();
         ContractScenario scenario;
         JsonNode contract;
-        await using (var silo = await SiloProcess.StartAsync(directory.Path, Settings))
+        SiloProcess killed;
+        await using (var silo = killed = await SiloProcess.StartAsync(directory.Path, Settings))
         {
             scenario = await ContractScenario.CreateAsync(silo);
             await receiver.SubscribeAsync(scenario.Mo, "/mo");
@@ -156,7 +159,7 @@ public sealed class WebhookDurabilityTests
         await Eventually.TrueAsync(() => Task.FromResult(DateTimeOffset.UtcNow > deadline.AddSeconds(1)), because: "the deadline passes with no silo running");
         Assert.Single(receiver.Received);
 
-        await using var restarted = await SiloProcess.StartAsync(directory.Path, Settings);
+        await using var restarted = await killed.StartAgainAsync();
         var contractId = contract["contract_id"]!.GetValue<string>();
         await Eventually.TrueAsync(() => Task.FromResult(receiver.TypesAbout("/mo", contractId).Contains("contract.expired") && receiver.TypesAbout("/publisher", contractId).Contains("contract.expired")),
             TimeSpan.FromSeconds(30), "both parties hear that the contract expired");

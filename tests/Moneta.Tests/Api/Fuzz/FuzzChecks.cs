@@ -37,7 +37,7 @@ internal static class FuzzChecks
     }
 
     /// <summary>A digest of every stored grain and index entry, read through SQLite like any other reader.</summary>
-    public static string StoreDigest(TestCluster cluster)
+    public static string StoreDigest(SiloCluster cluster)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(cluster.Directory.Path, "moneta.db")};Mode=ReadOnly;Pooling=False");
         connection.Open();

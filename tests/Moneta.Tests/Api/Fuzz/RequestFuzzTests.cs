@@ -19,7 +19,7 @@ public sealed class RequestFuzzTests : IAsyncLifetime
 {
     private const int Seed = 20261121;
 
-    private TestCluster _cluster = null!;
+    private SiloCluster _cluster = null!;
     private ContractScenario _scenario = null!;
     private string _contractId = "";
     private string _endpointId = "";
@@ -30,7 +30,7 @@ public sealed class RequestFuzzTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Anonymous requests count against one address; the fuzzing is meant to reach the endpoints, not the limiter.
-        _cluster = await TestCluster.StartAsync(settings: new Dictionary<string, string?> { ["Moneta:RateLimits:Enabled"] = "false" });
+        _cluster = await SiloCluster.StartAsync(settings: new Dictionary<string, string?> { ["Moneta:RateLimits:Enabled"] = "false" });
         _scenario = await ContractScenario.CreateAsync(Silo);
         _contractId = (await _scenario.InitiateAsync())["contract_id"]!.GetValue<string>();
         var endpoint = await Json.ReadAsync(await Silo.Admin.PostAsJsonAsync($"/api/v1/organizations/mo/{_scenario.Mo.Id}/webhooks", new { url = "https://example.com/fuzz" }), System.Net.HttpStatusCode.Created);

@@ -16,7 +16,7 @@ public sealed class WriteEndpointFuzzTests : IAsyncLifetime
 {
     private const int Seed = 20261121;
 
-    private TestCluster _cluster = null!;
+    private SiloCluster _cluster = null!;
     private ContractScenario _scenario = null!;
     private JsonNode _contract = null!;
     private TestPartner _target = null!;
@@ -27,7 +27,7 @@ public sealed class WriteEndpointFuzzTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _cluster = await TestCluster.StartAsync();
+        _cluster = await SiloCluster.StartAsync();
         _scenario = await ContractScenario.CreateAsync(Silo);
         _contract = await _scenario.InitiateAsync();
         _target = await TestPartner.RegisterAsync(Silo, "mo");

@@ -1,0 +1,4 @@
+namespace Moneta.MPasses;
+
+[GenerateSerializer, Immutable, Alias("Moneta.MPassStatusChange")]
+public sealed record MPassStatusChange(string Status, string Actor, string? Reason);

@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace Moneta.Organizations;
+
+[GenerateSerializer, Immutable, Alias("Moneta.OrganizationView")]
+public sealed record OrganizationView(
+    string Id,
+    string Kind,
+    string Name,
+    string? Mic,
+    string Status,
+    JsonElement? Metadata,
+    IReadOnlyList<string> Services,
+    IReadOnlyList<string> Industries,
+    IReadOnlyList<OrganizationKey> Keys,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public bool IsActive => Status == OrganizationStatuses.Active;
+
+    /// <summary>The key named <paramref name="kid"/> if it may sign at <paramref name="at"/>.</summary>
+    public OrganizationKey? KeyValidAt(string? kid, DateTimeOffset at) => Keys.FirstOrDefault(k => k.Kid == kid && k.IsValidAt(at));
+}

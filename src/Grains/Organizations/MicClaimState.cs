@@ -1,0 +1,6 @@
+namespace Moneta.Grains.Organizations;
+
+public sealed record MicClaimState
+{
+    public string? OrganizationId { get; init; }
+}

@@ -1,0 +1,6 @@
+namespace Moneta.Grains.Templates;
+
+public sealed record ContractTemplateState
+{
+    public IReadOnlyList<PublishedTemplate> Versions { get; init; } = [];
+}

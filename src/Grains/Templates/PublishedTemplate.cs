@@ -1,0 +1,3 @@
+namespace Moneta.Grains.Templates;
+
+public sealed record PublishedTemplate(int Version, string Yaml, DateTimeOffset PublishedAt);

@@ -1,0 +1,50 @@
+using Moneta.GrainModel;
+using Moneta.Runtime.Messaging;
+
+namespace Moneta.Runtime.Storage;
+
+/// <summary>A grain's stored item: its serialized state and the ETag a writer must present to replace it.</summary>
+public sealed record GrainRecord(byte[] Data, string ETag);
+
+/// <summary>
+/// Grain storage, shaped for a key-value store with conditional writes: one item per grain, written only if the
+/// caller's ETag still matches, with the grain's secondary-index entries and its outbox messages in the same atomic
+/// write (a DynamoDB provider maps this to one TransactWriteItems). The outbox is also a queue: relays claim due
+/// messages under a lease, and a target's events are handed out one at a time, in the order they were written.
+/// </summary>
+public interface IGrainStateStore
+{
+    Task<GrainRecord?> ReadAsync(GrainKey id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The error means the store is unreachable or overloaded right now (a lock held too long, a full disk,
+    /// throttling): <see cref="MonetaGrainStorage"/> reports it as <see cref="GrainStorageUnavailableException"/>, a retryable 503.
+    /// </summary>
+    bool IsUnavailable(Exception error) => false;
+
+    /// <summary>
+    /// Stores the state and its outbox <paramref name="messages"/> if the stored ETag equals
+    /// <paramref name="expectedETag"/> (null: no item yet); returns the new ETag.
+    /// </summary>
+    /// <exception cref="Orleans.Storage.InconsistentStateException">Another writer got there first; nothing was written.</exception>
+    Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default);
+
+    /// <exception cref="Orleans.Storage.InconsistentStateException">Another writer got there first; nothing was deleted.</exception>
+    Task ClearAsync(GrainKey id, string? expectedETag, CancellationToken cancellationToken = default);
+
+    /// <summary>Grain keys under one index key, in (sort key, grain key) order, after the cursor.</summary>
+    /// <exception cref="FormatException">The cursor was not issued by <see cref="IndexCursor"/>.</exception>
+    Task<IndexPage> QueryAsync(string grainType, string indexName, string key, string? cursor, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Leases up to <paramref name="limit"/> messages that are due and not leased by anyone else. An event is only
+    /// handed out when no earlier event for the same target is still waiting or in flight; reminders are independent.
+    /// </summary>
+    Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a delivered message, unless the claim is no longer current (then it stays for its new owner).</summary>
+    Task CompleteMessageAsync(ClaimedMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases a message whose delivery failed, due again at <paramref name="dueAt"/>, if the claim is still current.</summary>
+    Task RetryMessageAsync(ClaimedMessage message, DateTimeOffset dueAt, CancellationToken cancellationToken = default);
+}

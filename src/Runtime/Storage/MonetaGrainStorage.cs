@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging;
+using Moneta.GrainModel;
+using Moneta.Runtime.Messaging;
+using Moneta.Runtime.State;
+using Orleans.Storage;
+
+namespace Moneta.Runtime.Storage;
+
+/// <summary>
+/// Orleans' grain storage over one of our stores (SQLite, DynamoDB, or memory in tests). A write is one conditional
+/// store write of the state (System.Text.Json, snake_case: the same bytes the stores held before Orleans), the
+/// index entries the state declares and the outbox messages the turn carries (<see cref="OutboxState{TState}"/>).
+/// Store errors reach the caller as Orleans exceptions that cross silos intact: a stale ETag as
+/// <see cref="InconsistentStateException"/> (409), an unavailable store as
+/// <see cref="GrainStorageUnavailableException"/> (503), an oversized record as
+/// <see cref="GrainRecordTooLargeException"/> (409).
+/// </summary>
+public sealed partial class MonetaGrainStorage(
+    IGrainStateStore store,
+    GrainStateSerializer serializer,
+    OutboxSignal outboxSignal,
+    TimeProvider clock,
+    ILogger<MonetaGrainStorage> logger) : IGrainStorage
+{
+    /// <summary>Largest serialized state accepted: under DynamoDB's 400 KB item limit, with room for keys and attributes.</summary>
+    public const int MaxStateBytes = 350 * 1024;
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var record = await Guarded(() => store.ReadAsync(GrainKey.ForState(stateName, grainId)));
+        if (record is null)
+        {
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            return;
+        }
+
+        grainState.State = serializer.Deserialize<T>(record.Data);
+        grainState.ETag = record.ETag;
+        grainState.RecordExists = true;
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var key = GrainKey.ForState(stateName, grainId);
+        var data = serializer.Serialize(grainState.State);
+        if (data.Length > MaxStateBytes)
+            throw new GrainRecordTooLargeException($"State of grain {key} is {data.Length} bytes; the storage limit is {MaxStateBytes} bytes.");
+
+        IReadOnlyList<IndexEntry> indexes = grainState.State is IIndexedState indexed ? [.. indexed.GetIndexEntries()] : [];
+        var messages = grainState is IOutboxMessages carried ? carried.Messages : [];
+        grainState.ETag = await Guarded(() => store.WriteAsync(key, data, indexes, grainState.ETag, messages));
+        grainState.RecordExists = true;
+
+        // An event, or a reminder due now (a dispatcher's next webhook), wakes this silo's relay at once.
+        var now = clock.GetUtcNow();
+        if (messages.Any(m => m.Kind != OutboxMessageKind.ReminderCancellation && m.DueAt <= now)) outboxSignal.Notify();
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await Guarded(async () =>
+        {
+            await store.ClearAsync(GrainKey.ForState(stateName, grainId), grainState.ETag);
+            return true;
+        });
+        grainState.State = Activator.CreateInstance<T>();
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+    }
+
+    /// <summary>
+    /// Reports the store's "unreachable or overloaded" errors as one exception the front door answers with 503.
+    /// The store's own exception (an AWS or SQLite type) is logged here and not passed on: it may not serialize
+    /// across silos, and it may name hosts and tables a client has no business seeing.
+    /// </summary>
+    internal async Task<TResult> Guarded<TResult>(Func<Task<TResult>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (Exception e) when (store.IsUnavailable(e))
+        {
+            LogUnavailable(logger, e);
+            throw new GrainStorageUnavailableException();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The grain store is unavailable or overloaded")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception);
+}

@@ -1,0 +1,388 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Moneta.GrainModel;
+using Moneta.Runtime.Messaging;
+
+namespace Moneta.Runtime.Storage;
+
+public sealed class SqliteStorageOptions
+{
+    /// <summary>Configuration key Moneta:Storage:Sqlite:Path.</summary>
+    public string Path { get; set; } = "./data/moneta.db";
+
+    /// <summary>Most writes committed in one transaction (one fsync).</summary>
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>
+    /// How long a write waits for a lock another process holds (Moneta:Storage:Sqlite:BusyTimeout) before the
+    /// request is answered 503: well inside the grain call timeout, so the client hears why.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// The embedded default: one SQLite file in WAL mode. Every write goes through a single writer that commits
+/// whatever writes are waiting in one transaction (group commit), with synchronous=FULL so a write is on disk
+/// before it is acknowledged; reads use pooled connections and never wait for the writer.
+/// Several processes may share the file: SQLite's write lock and the ETag check keep them consistent.
+/// </summary>
+public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS grains (
+            grain_type TEXT NOT NULL,
+            grain_key  TEXT NOT NULL,
+            etag       TEXT NOT NULL,
+            data       BLOB NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (grain_type, grain_key)
+        ); -- a rowid table: grain items are kilobytes, too large for WITHOUT ROWID to pay off
+        CREATE TABLE IF NOT EXISTS grain_index (
+            grain_type TEXT NOT NULL,
+            index_name TEXT NOT NULL,
+            index_key  TEXT NOT NULL,
+            sort_key   TEXT NOT NULL,
+            grain_key  TEXT NOT NULL,
+            PRIMARY KEY (grain_type, index_name, index_key, sort_key, grain_key)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS grain_index_by_grain ON grain_index (grain_type, grain_key);
+        CREATE TABLE IF NOT EXISTS outbox (
+            sequence    INTEGER PRIMARY KEY AUTOINCREMENT, -- write order: a target's events are handed out in it
+            target_type TEXT NOT NULL,
+            target_key  TEXT NOT NULL,
+            name        TEXT NOT NULL,    -- event id, or reminder name
+            kind        TEXT NOT NULL,    -- 'event' | 'reminder'
+            body        BLOB,
+            due_at      INTEGER NOT NULL, -- Unix milliseconds
+            lease_until INTEGER NOT NULL DEFAULT 0,
+            claim_token TEXT,
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (target_type, target_key, name)
+        );
+        CREATE INDEX IF NOT EXISTS outbox_due ON outbox (due_at);
+        CREATE INDEX IF NOT EXISTS outbox_by_target ON outbox (target_type, target_key, kind, sequence);
+        """;
+
+    private readonly string _connectionString;
+    private readonly int _maxBatchSize;
+    private readonly ILogger _logger;
+    private readonly Channel<PendingOperation> _writes = Channel.CreateUnbounded<PendingOperation>(new() { SingleReader = true });
+    private readonly SqliteConnection _writer;
+    private readonly Task _writerLoop;
+    private readonly int _busyTimeoutMs;
+
+    public SqliteStateStore(SqliteStorageOptions options, ILogger<SqliteStateStore> logger)
+    {
+        _logger = logger;
+        _maxBatchSize = options.MaxBatchSize;
+        _busyTimeoutMs = (int)options.BusyTimeout.TotalMilliseconds;
+        var path = System.IO.Path.GetFullPath(options.Path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        // The driver retries a busy database for DefaultTimeout (whole seconds) on top of SQLite's busy_timeout.
+        var timeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = timeoutSeconds }.ToString();
+
+        _writer = Open();
+        Execute(_writer, "PRAGMA journal_mode=WAL;");
+        Execute(_writer, Schema);
+        _writerLoop = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>Busy or locked past the busy timeout, an I/O error, a full disk.</summary>
+    public bool IsUnavailable(Exception error) =>
+        error is SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_FULL };
+
+    public async Task<GrainRecord?> ReadAsync(GrainKey id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT data, etag FROM grains WHERE grain_type = $type AND grain_key = $key";
+        command.Parameters.AddWithValue("$type", id.Type);
+        command.Parameters.AddWithValue("$key", id.Key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new GrainRecord((byte[])reader[0], reader.GetString(1)) : null;
+    }
+
+    public Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default) =>
+        Enqueue<string>(statements => statements.Write(id, data, indexes, expectedETag, messages ?? []));
+
+    public Task ClearAsync(GrainKey id, string? expectedETag, CancellationToken cancellationToken = default) =>
+        Enqueue<string>(statements => statements.Write(id, null, [], expectedETag, []));
+
+    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default) =>
+        Enqueue<IReadOnlyList<ClaimedMessage>>(statements => statements.Claim(now, lease, limit));
+
+    public Task CompleteMessageAsync(ClaimedMessage message, CancellationToken cancellationToken = default) =>
+        Enqueue<int>(statements => statements.Complete(message));
+
+    public Task RetryMessageAsync(ClaimedMessage message, DateTimeOffset dueAt, CancellationToken cancellationToken = default) =>
+        Enqueue<int>(statements => statements.Retry(message, dueAt));
+
+    public async Task<IndexPage> QueryAsync(string grainType, string indexName, string key, string? cursor, int limit, CancellationToken cancellationToken = default)
+    {
+        var after = cursor is null ? (IndexCursor?)null : IndexCursor.Decode(cursor);
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT sort_key, grain_key FROM grain_index
+            WHERE grain_type = $type AND index_name = $name AND index_key = $key
+              AND ($after_sort IS NULL OR sort_key > $after_sort OR (sort_key = $after_sort AND grain_key > $after_key))
+            ORDER BY sort_key, grain_key
+            LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$type", grainType);
+        command.Parameters.AddWithValue("$name", indexName);
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$after_sort", (object?)after?.SortKey ?? DBNull.Value);
+        command.Parameters.AddWithValue("$after_key", (object?)after?.GrainKey ?? DBNull.Value);
+        command.Parameters.AddWithValue("$limit", limit + 1);
+
+        var page = new List<IndexCursor>(limit + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                page.Add(new IndexCursor(reader.GetString(0), reader.GetString(1)));
+        }
+
+        var next = page.Count > limit ? page[limit - 1].Encode() : null;
+        return new IndexPage([.. page.Take(limit).Select(e => e.GrainKey)], next);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writerLoop;
+        await _writer.DisposeAsync();
+    }
+
+    private async Task<T> Enqueue<T>(Func<WriteStatements, object> apply)
+    {
+        var operation = new PendingOperation(apply);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(operation), this);
+        return (T)await operation.Completion.Task;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // Per connection: FULL makes each commit durable (WAL fsync) before the caller is answered.
+        Execute(connection, $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={_busyTimeoutMs};");
+        return connection;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var statements = new WriteStatements(_writer);
+        var batch = new List<PendingOperation>(_maxBatchSize);
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < _maxBatchSize && _writes.Reader.TryRead(out var write))
+                batch.Add(write);
+
+            CommitBatch(statements, batch);
+            batch.Clear();
+        }
+    }
+
+    /// <summary>One transaction for the whole batch; each write is checked against its ETag on its own.</summary>
+    private void CommitBatch(WriteStatements statements, List<PendingOperation> batch)
+    {
+        var outcomes = new object[batch.Count];
+        try
+        {
+            using var transaction = _writer.BeginTransaction(deferred: false);
+            statements.Enlist(transaction);
+            for (var i = 0; i < batch.Count; i++)
+                outcomes[i] = batch[i].Apply(statements);
+            transaction.Commit();
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "A batch of {Count} grain writes failed and was rolled back", batch.Count);
+            foreach (var write in batch)
+                write.Completion.TrySetException(e);
+            return;
+        }
+
+        // Answer only after the commit: an acknowledged write is on disk.
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i] is Exception refused)
+                batch[i].Completion.TrySetException(refused);
+            else
+                batch[i].Completion.TrySetResult(outcomes[i]);
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// An operation waiting for the writer. It returns its result, or the exception that refuses it alone (a stale
+    /// ETag) without rolling back the rest of the batch.
+    /// </summary>
+    private sealed class PendingOperation(Func<WriteStatements, object> apply)
+    {
+        public TaskCompletionSource<object> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public object Apply(WriteStatements statements) => apply(statements);
+    }
+
+    /// <summary>The writer's prepared statements, reused for every write.</summary>
+    private sealed class WriteStatements
+    {
+        private readonly SqliteCommand _readETag;
+        private readonly SqliteCommand _upsert;
+        private readonly SqliteCommand _delete;
+        private readonly SqliteCommand _deleteIndex;
+        private readonly SqliteCommand _insertIndex;
+        private readonly SqliteCommand _insertEvent;
+        private readonly SqliteCommand _upsertReminder;
+        private readonly SqliteCommand _deleteReminder;
+        private readonly SqliteCommand _selectDue;
+        private readonly SqliteCommand _lease;
+        private readonly SqliteCommand _complete;
+        private readonly SqliteCommand _retry;
+
+        public WriteStatements(SqliteConnection connection)
+        {
+            _readETag = Command(connection, "SELECT etag FROM grains WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
+            _upsert = Command(connection, """
+                INSERT INTO grains (grain_type, grain_key, etag, data, updated_at) VALUES ($type, $key, $etag, $data, $now)
+                ON CONFLICT (grain_type, grain_key) DO UPDATE SET etag = excluded.etag, data = excluded.data, updated_at = excluded.updated_at
+                """, "$type", "$key", "$etag", "$data", "$now");
+            _delete = Command(connection, "DELETE FROM grains WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
+            _deleteIndex = Command(connection, "DELETE FROM grain_index WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
+            _insertIndex = Command(connection, """
+                INSERT OR IGNORE INTO grain_index (grain_type, index_name, index_key, sort_key, grain_key) VALUES ($type, $name, $index_key, $sort, $key)
+                """, "$type", "$name", "$index_key", "$sort", "$key");
+            _insertEvent = Command(connection, """
+                INSERT OR IGNORE INTO outbox (target_type, target_key, name, kind, body, due_at) VALUES ($type, $key, $name, 'event', $body, $due)
+                """, "$type", "$key", "$name", "$body", "$due");
+            _upsertReminder = Command(connection, """
+                INSERT INTO outbox (target_type, target_key, name, kind, body, due_at) VALUES ($type, $key, $name, 'reminder', NULL, $due)
+                ON CONFLICT (target_type, target_key, name) DO UPDATE SET due_at = excluded.due_at, lease_until = 0, claim_token = NULL, attempts = 0
+                """, "$type", "$key", "$name", "$due");
+            _deleteReminder = Command(connection, """
+                DELETE FROM outbox WHERE target_type = $type AND target_key = $key AND name = $name AND kind = 'reminder'
+                """, "$type", "$key", "$name");
+            _selectDue = Command(connection, """
+                SELECT sequence, target_type, target_key, name, kind, body, attempts FROM outbox AS m
+                WHERE due_at <= $now AND lease_until <= $now
+                  AND (kind = 'reminder' OR NOT EXISTS (
+                      SELECT 1 FROM outbox AS earlier
+                      WHERE earlier.target_type = m.target_type AND earlier.target_key = m.target_key
+                        AND earlier.kind = 'event' AND earlier.sequence < m.sequence))
+                ORDER BY due_at, sequence
+                LIMIT $limit
+                """, "$now", "$limit");
+            _lease = Command(connection, "UPDATE outbox SET lease_until = $until, claim_token = $token WHERE sequence = $sequence", "$until", "$token", "$sequence");
+            _complete = Command(connection, "DELETE FROM outbox WHERE target_type = $type AND target_key = $key AND name = $name AND claim_token = $token", "$type", "$key", "$name", "$token");
+            _retry = Command(connection, """
+                UPDATE outbox SET due_at = $due, lease_until = 0, claim_token = NULL, attempts = attempts + 1
+                WHERE target_type = $type AND target_key = $key AND name = $name AND claim_token = $token
+                """, "$due", "$type", "$key", "$name", "$token");
+        }
+
+        public void Enlist(SqliteTransaction transaction)
+        {
+            foreach (var command in new[] { _readETag, _upsert, _delete, _deleteIndex, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _lease, _complete, _retry })
+                command.Transaction = transaction;
+        }
+
+        /// <summary>A grain write (or, with no data, a clear); an <see cref="Orleans.Storage.InconsistentStateException"/> if the ETag is stale.</summary>
+        public object Write(GrainKey id, byte[]? data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage> messages)
+        {
+            var (type, key) = (id.Type, id.Key);
+            var stored = (string?)Run(_readETag, reader: true, type, key);
+            if (stored != expectedETag)
+                return StaleETag.Refusal(id, expectedETag, stored);
+
+            Run(_deleteIndex, reader: false, type, key);
+            if (data is null)
+            {
+                Run(_delete, reader: false, type, key);
+                return string.Empty;
+            }
+
+            var etag = ETags.New();
+            Run(_upsert, reader: false, type, key, etag, data, DateTimeOffset.UtcNow.ToString("O"));
+            foreach (var entry in indexes)
+                Run(_insertIndex, reader: false, type, entry.Name, entry.Key, entry.SortKey, key);
+            foreach (var message in messages)
+                Put(message);
+            return etag;
+        }
+
+        public object Claim(DateTimeOffset now, TimeSpan lease, int limit)
+        {
+            var due = new List<(long Sequence, ClaimedMessage Message)>();
+            var token = Guid.NewGuid().ToString("N");
+            Bind(_selectDue, now.ToUnixTimeMilliseconds(), limit);
+            using (var reader = _selectDue.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var kind = reader.GetString(4) == "event" ? OutboxMessageKind.Event : OutboxMessageKind.Reminder;
+                    var body = reader.IsDBNull(5) ? null : (byte[])reader[5];
+                    var message = new ClaimedMessage(new GrainKey(reader.GetString(1), reader.GetString(2)), reader.GetString(3), kind, body, reader.GetInt32(6), token);
+                    due.Add((reader.GetInt64(0), message));
+                }
+            }
+
+            foreach (var (sequence, _) in due)
+                Run(_lease, reader: false, (now + lease).ToUnixTimeMilliseconds(), token, sequence);
+            return due.Select(d => d.Message).ToList();
+        }
+
+        public object Complete(ClaimedMessage message) =>
+            Run(_complete, reader: false, message.Target.Type, message.Target.Key, message.Name, message.ClaimToken)!;
+
+        public object Retry(ClaimedMessage message, DateTimeOffset dueAt) =>
+            Run(_retry, reader: false, dueAt.ToUnixTimeMilliseconds(), message.Target.Type, message.Target.Key, message.Name, message.ClaimToken)!;
+
+        private void Put(OutboxMessage message)
+        {
+            var (type, key, due) = (message.Target.Type, message.Target.Key, message.DueAt.ToUnixTimeMilliseconds());
+            switch (message.Kind)
+            {
+                case OutboxMessageKind.Event:
+                    Run(_insertEvent, reader: false, type, key, message.Name, message.Body!, due);
+                    break;
+                case OutboxMessageKind.Reminder:
+                    Run(_upsertReminder, reader: false, type, key, message.Name, due);
+                    break;
+                case OutboxMessageKind.ReminderCancellation:
+                    Run(_deleteReminder, reader: false, type, key, message.Name);
+                    break;
+            }
+        }
+
+        private static object? Run(SqliteCommand command, bool reader, params object[] values)
+        {
+            Bind(command, values);
+            return reader ? command.ExecuteScalar() : command.ExecuteNonQuery();
+        }
+
+        private static void Bind(SqliteCommand command, params object[] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+                command.Parameters[i].Value = values[i];
+        }
+
+        private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in parameters)
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            return command;
+        }
+    }
+}
