@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 using Moneta.Api.Endpoints;
@@ -8,9 +9,13 @@ namespace Moneta.Api;
 /// <summary>The HTTP front door: wire format, problems, authentication, OpenAPI and every resource's routes.</summary>
 public static class MonetaApi
 {
-    public static IServiceCollection AddMonetaApi(this IServiceCollection services, MonetaAuthOptions auth, RateLimitOptions rateLimits, IReadOnlyList<string> trustedProxies)
+    private const string OperatorsScheme = "Operators";
+
+    public static IServiceCollection AddMonetaApi(this IServiceCollection services, MonetaAuthOptions auth, RateLimitOptions rateLimits, IReadOnlyList<string> trustedProxies, OperatorsOptions operators)
     {
         services.AddSingleton(auth);
+        services.AddSingleton(operators);
+        services.AddSingleton<OperatorSession>();
         services.AddSingleton(rateLimits);
         services.AddTrustedProxies(trustedProxies);
         services.AddMonetaRateLimits(rateLimits);
@@ -22,8 +27,13 @@ public static class MonetaApi
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeOf(context.ProblemDetails.Status ?? 400)));
         services.AddAuthentication(MonetaBearerHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, MonetaBearerHandler>(MonetaBearerHandler.SchemeName, null);
-        services.AddAuthorization();
+            .AddScheme<AuthenticationSchemeOptions, MonetaBearerHandler>(MonetaBearerHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, OperatorSessionHandler>(OperatorSessionHandler.SchemeName, null)
+            // An operator route takes the admin token from a script, or an operator session from a browser.
+            .AddPolicyScheme(OperatorsScheme, null, options => options.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count > 0 ? MonetaBearerHandler.SchemeName : OperatorSessionHandler.SchemeName);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(OperatorsApi.Policy, policy => policy.AddAuthenticationSchemes(OperatorsScheme).RequireRole(Caller.AdminRole));
         services.AddOpenApi();
         return services;
     }
@@ -53,7 +63,8 @@ public static class MonetaApi
             .MapContractsApi()
             .MapSubscriptionChargesApi()
             .MapWebhooksApi()
-            .MapOperationsApi();
+            .MapOperationsApi()
+            .MapOperatorsApi(app.Services.GetRequiredService<OperatorsOptions>());
         return app;
     }
 

@@ -9,6 +9,7 @@ using Moneta.Runtime.Hosting;
 using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Storage;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Moneta.Silo;
 
@@ -30,6 +31,7 @@ public static class MonetaSilo
         var storagePath = config["Storage:Sqlite:Path"] ?? "./data/moneta.db";
         var auth = AuthSettings(config, development);
 
+        var managementHosts = ListenOnManagementPort(builder, config);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = config.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 256 * 1024;
@@ -53,10 +55,14 @@ public static class MonetaSilo
             ApplyRuntimeSettings(silo, config.GetSection("Runtime"));
             AddStorage(silo, config, storagePath);
             silo.AddActivityPropagation(); // a request's traceparent reaches the grains it calls
+            // The dashboard's log stream (/dashboard/Trace) shows every log line: development only.
+            silo.AddDashboard(options => options.HideTrace = !development);
         });
+        services.AddMonetaTelemetry(builder.Configuration);
         var rateLimits = new RateLimitOptions();
         config.GetSection("RateLimits").Bind(rateLimits);
-        services.AddMonetaApi(auth, rateLimits, trustedProxies: config.GetSection("Http:TrustedProxies").Get<string[]>() ?? []);
+        var operators = new OperatorsOptions { SecureCookies = !development, ManagementHosts = managementHosts };
+        services.AddMonetaApi(auth, rateLimits, trustedProxies: config.GetSection("Http:TrustedProxies").Get<string[]>() ?? [], operators);
 
         var app = builder.Build();
         app.UseMonetaApi();
@@ -99,6 +105,19 @@ public static class MonetaSilo
         if (section.GetSection("AllowedHosts").Get<string[]>() is { } hosts) options.AllowedHosts = hosts;
         if (section.GetSection("AllowedNetworks").Get<string[]>() is { } networks) options.AllowedNetworks = networks;
         return options;
+    }
+
+    /// <summary>
+    /// Moneta:Management:Urls: further addresses Kestrel listens on, for the dashboard, metrics and sign-in only.
+    /// Returns the host patterns those routes are then restricted to (none: they share the main port).
+    /// </summary>
+    private static IReadOnlyList<string> ListenOnManagementPort(WebApplicationBuilder builder, IConfiguration config)
+    {
+        if (config["Management:Urls"] is not { Length: > 0 } management) return [];
+        var urls = management.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var main = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : "http://localhost:5000";
+        builder.WebHost.UseUrls([.. main.Split(';', StringSplitOptions.RemoveEmptyEntries), .. urls]);
+        return [.. urls.Select(url => $"*:{BindingAddress.Parse(url).Port}")];
     }
 
     private static void UseClustering(ISiloBuilder silo, IConfiguration section, string storagePath, bool development)

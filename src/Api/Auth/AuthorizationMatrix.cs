@@ -36,6 +36,18 @@ public sealed record AuthorizationRule(string Method, string Route, CallerKinds 
 /// </summary>
 public static class AuthorizationMatrix
 {
+    /// <summary>
+    /// Every route the Orleans Dashboard maps under /dashboard (Microsoft.Orleans.Dashboard 10.4.2). Declared before
+    /// <see cref="Rules"/>, which is built from it; a new version that maps another route fails the matrix test.
+    /// </summary>
+    private static readonly string[] DashboardRoutes =
+    [
+        "/", "/index.html", "/favicon.ico", "/index.min.js", "/index.css", "/fonts/{**path}", "/img/{**path}", "/version",
+        "/DashboardCounters", "/ClusterStats", "/Reminders", "/Reminders/{page:int}", "/HistoricalStats/{*path}",
+        "/SiloProperties/{*address}", "/SiloMetadata/{*address}", "/SiloStats/{*address}", "/SiloCounters/{*address}",
+        "/GrainStats/{*grainName}", "/TopGrainMethods", "/GrainState", "/LifecycleStages", "/GrainTypes", "/Trace",
+    ];
+
     public static readonly IReadOnlyList<AuthorizationRule> Rules =
     [
         // Public: discovery, liveness, and the token endpoint (its client authenticates in the body).
@@ -44,6 +56,14 @@ public static class AuthorizationMatrix
         new("GET", "/.well-known/openid-configuration", CallerKinds.Everyone, "discovery"),
         new("GET", "/.well-known/jwks.json", CallerKinds.Everyone, "Moneta's public keys verify its signatures"),
         new("POST", "/api/v1/auth/token", CallerKinds.Everyone, "client authentication is the signed client_assertion"),
+
+        // Operators: the administrator, by bearer token from a script or by an operator session from a browser.
+        new("GET", "/operators/sign-in", CallerKinds.Everyone, "the page where an operator's browser presents the admin token"),
+        new("POST", "/operators/session", CallerKinds.Everyone, "the admin token in the body opens the session"),
+        new("DELETE", "/operators/session", CallerKinds.Everyone, "signing out needs nothing"),
+        new("GET", "/api/v1/admin/cluster", CallerKinds.Admin, "operators only: the silos of the cluster"),
+        new("GET", "/metrics", CallerKinds.Admin, "operators only: the Prometheus scrape"),
+        .. DashboardRoutes.Select(route => new AuthorizationRule("GET", "/dashboard" + route, CallerKinds.Admin, "operators only: the Orleans Dashboard shows grain state and logs")),
 
         // Organizations: the administrator registers and moves through the lifecycle; an organization manages its own profile and keys.
         new("POST", "/api/v1/organizations/{kind}", CallerKinds.Admin, "registration"),

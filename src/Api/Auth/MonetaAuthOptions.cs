@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Moneta.Api.Auth;
 
 public sealed class MonetaAuthOptions
@@ -21,4 +24,9 @@ public sealed class MonetaAuthOptions
     public string TokenEndpoint => Issuer.TrimEnd('/') + "/api/v1/auth/token";
 
     public string JwksUri => Issuer.TrimEnd('/') + "/.well-known/jwks.json";
+
+    /// <summary>Constant-time comparison of hashes: the admin token's length and content do not leak through timing.</summary>
+    public bool IsAdminToken(string token) =>
+        AdminToken.Length > 0 && CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(token)), SHA256.HashData(Encoding.UTF8.GetBytes(AdminToken)));
 }

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
@@ -31,7 +29,7 @@ public sealed class MonetaBearerHandler(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
         var token = header["Bearer ".Length..].Trim();
 
-        if (IsAdminToken(token))
+        if (auth.IsAdminToken(token))
             return Success(new Claim(ClaimTypes.Role, Caller.AdminRole));
 
         if (await accessTokens.ValidateAsync(token) is not { } partner) return AuthenticateResult.Fail("invalid access token");
@@ -65,11 +63,6 @@ public sealed class MonetaBearerHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.Of(403, ErrorCodes.Forbidden, "This caller may not use this endpoint.").ExecuteAsync(Context);
-
-    /// <summary>Constant-time comparison of hashes: the admin token's length and content do not leak through timing.</summary>
-    private bool IsAdminToken(string token) =>
-        auth.AdminToken.Length > 0 && CryptographicOperations.FixedTimeEquals(
-            SHA256.HashData(Encoding.UTF8.GetBytes(token)), SHA256.HashData(Encoding.UTF8.GetBytes(auth.AdminToken)));
 
     private AuthenticateResult Success(params Claim[] claims) =>
         AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, "sub", ClaimTypes.Role)), SchemeName));

@@ -26,6 +26,7 @@ public static class Problems
     /// <summary>The code of a refusal the framework makes before any endpoint runs (no route, wrong method or media type).</summary>
     public static string CodeOf(int status) => status switch
     {
+        403 => ErrorCodes.Forbidden,
         404 => ErrorCodes.NotFound,
         405 => ErrorCodes.MethodNotAllowed,
         413 => ErrorCodes.PayloadTooLarge,

@@ -258,7 +258,9 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
 
         await Json.ProblemAsync(await scenario.Mo.Http.PostAsJsonAsync("/api/v1/organizations/publisher", body), HttpStatusCode.Forbidden, "forbidden");
         await Json.ProblemAsync(await scenario.Mo.Http.PutAsJsonAsync($"/api/v1/organizations/mo/{scenario.Mo.Id}/status", new { status = "active" }), HttpStatusCode.Forbidden, "forbidden");
-        await Json.ProblemAsync(await scenario.Mo.Http.GetAsync("/api/v1/admin/metrics/grains"), HttpStatusCode.Forbidden, "forbidden");
+        await Json.ProblemAsync(await scenario.Mo.Http.GetAsync("/api/v1/admin/cluster"), HttpStatusCode.Forbidden, "forbidden");
+        await Json.ProblemAsync(await scenario.Mo.Http.GetAsync("/metrics"), HttpStatusCode.Forbidden, "forbidden");
+        await Json.ProblemAsync(await scenario.Mo.Http.GetAsync("/dashboard/DashboardCounters"), HttpStatusCode.Forbidden, "forbidden");
     }
 
     [Fact]

@@ -7,9 +7,9 @@ using Moneta.Tests.Support;
 namespace Moneta.Tests.Api;
 
 /// <summary>
-/// The production shape: several silo processes (separate OS processes, killed with SIGKILL) on one set of DynamoDB
-/// tables, driven at the same time. Consistency comes from DynamoDB's conditional writes alone; the silos share
-/// nothing else but the signing key file.
+/// The production shape: several silo processes (separate OS processes, killed with SIGKILL) forming one Orleans
+/// cluster on one set of DynamoDB tables, driven at the same time. Membership is in the SQLite file of the shared
+/// data folder until DynamoDB membership exists; the silos share nothing else but the signing key file.
 /// </summary>
 public sealed class DynamoDbSiloProcessTests : IAsyncLifetime, IDisposable
 {
@@ -24,6 +24,8 @@ public sealed class DynamoDbSiloProcessTests : IAsyncLifetime, IDisposable
         // The first silo creates the tables; the others find them.
         _silos.Add(await SiloProcess.StartAsync(_directory.Path, Settings(prefix)));
         _silos.AddRange(await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => SiloProcess.StartAsync(_directory.Path, Settings(prefix)))));
+        foreach (var silo in _silos)
+            await silo.WaitForClusterAsync(3);
     }
 
     public async Task DisposeAsync()
@@ -113,10 +115,13 @@ public sealed class DynamoDbSiloProcessTests : IAsyncLifetime, IDisposable
             {
                 try
                 {
-                    var created = await mo.PostAsJsonAsync("/api/v1/contracts", scenario.Initiation());
-                    var contract = await Json.ReadAsync(created, HttpStatusCode.Created);
+                    // While the cluster moves the killed silo's grains, a request may be answered 503: the client
+                    // sends the same request again, as a partner would.
+                    var initiation = scenario.Initiation();
+                    var created = await Unavailable.RetriedAsync(() => mo.PostAsJsonAsync("/api/v1/contracts", initiation));
+                    var contract = await Json.ReadAsync(created, created.StatusCode == HttpStatusCode.OK ? HttpStatusCode.OK : HttpStatusCode.Created);
                     var signature = scenario.Publisher.Sign(contract, "publisher", ContractScenario.MonetaSignature(contract));
-                    var signed = await publisher.PostAsJsonAsync($"/api/v1/contracts/{contract["contract_id"]}/signatures", new { role = "publisher", signature });
+                    var signed = await Unavailable.RetriedAsync(() => publisher.PostAsJsonAsync($"/api/v1/contracts/{contract["contract_id"]}/signatures", new { role = "publisher", signature }));
                     await Json.ReadAsync(signed, HttpStatusCode.OK);
                     finalized.Add(contract["contract_id"]!.GetValue<string>());
                 }

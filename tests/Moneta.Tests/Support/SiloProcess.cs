@@ -92,9 +92,17 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
         return endpoint;
     }
 
+    /// <summary>Waits until this silo's membership view lists <paramref name="silos"/> active silos.</summary>
+    public Task WaitForClusterAsync(int silos) =>
+        Eventually.TrueAsync(async () =>
+        {
+            var cluster = await Json.ReadAsync(await Admin.GetAsync("/api/v1/admin/cluster"), HttpStatusCode.OK);
+            return cluster["silos"]!.AsArray().Count(s => s!["status"]!.GetValue<string>() == "active") == silos;
+        }, TimeSpan.FromSeconds(60), $"{silos} silos are active in the cluster");
+
     public HttpClient NewClient(string? bearer)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         if (bearer is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         return client;
     }

@@ -126,6 +126,25 @@ public static class Json
     public static JsonElement Element(object value) => JsonSerializer.SerializeToElement(value);
 }
 
+public static class Unavailable
+{
+    /// <summary>
+    /// Sends the same request again while Moneta answers 503 (a silo has just died and the cluster is moving its
+    /// grains), as a client is told to: every step is idempotent, so a retry never applies anything twice.
+    /// </summary>
+    public static async Task<HttpResponseMessage> RetriedAsync(Func<Task<HttpResponseMessage>> send, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var response = await send();
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline) return response;
+            response.Dispose();
+            await Task.Delay(100);
+        }
+    }
+}
+
 public static class Eventually
 {
     /// <summary>Waits for a condition with a deadline; never a fixed sleep.</summary>

@@ -66,7 +66,8 @@ public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
 
     public HttpClient NewClient(string? bearer)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress };
+        // An API client, not a browser: it keeps no cookies (an operator session opened once must not follow it around).
+        var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = BaseAddress };
         if (bearer is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         return client;
     }

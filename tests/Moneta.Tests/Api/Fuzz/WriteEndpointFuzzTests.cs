@@ -100,6 +100,7 @@ public sealed class WriteEndpointFuzzTests : IAsyncLifetime
         JsonNode? body = route switch
         {
             "/api/v1/auth/token" => null,
+            "/operators/session" => new JsonObject { ["token"] = "a-token-that-is-not-the-admin-token-0123456789" },
             "/api/v1/organizations/{kind}" => new JsonObject { ["name"] = "Fuzz", ["mic"] = "FUZZMIC", ["keys"] = new JsonArray(mo.Key.PublicKey.ToPublicJwk()) },
             "/api/v1/organizations/{kind}/{id}" => new JsonObject { ["name"] = "Fuzz", ["metadata"] = new JsonObject { ["a"] = 1 }, ["services"] = new JsonArray("x") },
             "/api/v1/organizations/{kind}/{id}/status" => new JsonObject { ["status"] = "suspended", ["reason"] = "fuzz" },
