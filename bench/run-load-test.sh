@@ -8,7 +8,9 @@
 # Environment: PORT (5080), DURATION (30), CONCURRENCY (32), WARMUP (5), DATA (/tmp/bench-data),
 # ADMIN_TOKEN (random if unset), SILO_ARGS (more silo arguments, e.g. --Logging:LogLevel:Default=Warning),
 # NO_BUILD=1 (run the silo and load generator as last built, e.g. to compare runs on the same binaries),
-# LOAD_ARGS (more load generator arguments, e.g. --webhooks to register both parties' webhooks with it).
+# LOAD_ARGS (more load generator arguments, e.g. --webhooks to register both parties' webhooks with it),
+# PERF (a file: a perf CPU profile of the silo over the measured window, with DOTNET_PerfMapEnabled=1 set for the
+# silo; see bench/profile.sh).
 # Output files go to $DATA: silo.log, load.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,10 +71,16 @@ cpu_before=$(ticks)
 machine_before=$(machine)
 started=$(date +%s.%N)
 
+if [[ -n "${PERF:-}" ]]; then
+  (sleep "$WARMUP" && perf record -e cpu-clock -F 499 -g -p "$SILO_PID" -o "$PERF" -- sleep "$DURATION" >"$DATA/perf.log" 2>&1) &
+  PROFILER_PID=$!
+fi
+
 status=0
 dotnet bench/LoadGenerator/bin/Release/net10.0/Moneta.LoadGenerator.dll --url "$URL" --admin-token "$ADMIN_TOKEN" \
   --duration "$DURATION" --concurrency "$CONCURRENCY" --warmup "$WARMUP" --json "$DATA/load.json" ${LOAD_ARGS:-} || status=$?
 
+if [[ -n "${PROFILER_PID:-}" ]]; then wait "$PROFILER_PID"; fi
 cpu_after=$(ticks)
 machine_after=$(machine)
 ended=$(date +%s.%N)

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moneta.GrainModel;
-using Moneta.Runtime;
 using Moneta.Runtime.Storage;
 
 namespace Moneta.Benchmarks;
@@ -19,7 +18,7 @@ public class SqliteStorageBenchmarks : IDisposable
 
     private string _directory = null!;
     private SqliteStateStore _storage = null!;
-    private GrainId[] _ids = null!;
+    private GrainKey[] _ids = null!;
     private string?[] _etags = null!;
     private IndexEntry[][] _indexes = null!;
 
@@ -30,7 +29,7 @@ public class SqliteStorageBenchmarks : IDisposable
         Directory.CreateDirectory(_directory);
         _storage = new SqliteStateStore(new SqliteStorageOptions { Path = Path.Combine(_directory, "moneta.db") }, NullLogger<SqliteStateStore>.Instance);
         Array.Fill(State, (byte)'x');
-        _ids = [.. Enumerable.Range(0, MaxWriters).Select(i => new GrainId("contract", $"bench-{i}"))];
+        _ids = [.. Enumerable.Range(0, MaxWriters).Select(i => new GrainKey("contract", $"bench-{i}"))];
         _etags = new string?[MaxWriters];
         _indexes = [.. Enumerable.Range(0, MaxWriters).Select(i => new IndexEntry[]
         {

@@ -38,7 +38,7 @@ internal sealed record LoadSummary(
     IReadOnlyList<OperationSummary> Operations,
     IReadOnlyDictionary<string, long> Errors,
     IReadOnlyDictionary<string, string> ErrorSamples,
-    JsonElement? ServerGrainMetrics)
+    IReadOnlyDictionary<string, long>? ServerGrainCalls)
 {
     /// <summary>With --webhooks: what arrived, how late after its event, and how long the backlog took to drain.</summary>
     public WebhookSummary? Webhooks { get; init; }
@@ -50,7 +50,7 @@ internal sealed record LoadSummary(
         WriteIndented = true,
     };
 
-    public static LoadSummary From(LoadOptions options, WorkerRecord[] workers, long measureFrom, TimeSpan clientCpu, JsonElement? serverMetrics)
+    public static LoadSummary From(LoadOptions options, WorkerRecord[] workers, long measureFrom, TimeSpan clientCpu, IReadOnlyDictionary<string, long>? serverMetrics)
     {
         var lastCompletion = workers.Max(w => w.LastCompletion);
         var measured = lastCompletion > measureFrom ? Stopwatch.GetElapsedTime(measureFrom, lastCompletion) : options.Duration;

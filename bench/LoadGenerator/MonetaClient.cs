@@ -104,17 +104,39 @@ internal sealed class MonetaClient(HttpClient http, string adminToken)
         return token.GetProperty("access_token").GetString()!;
     }
 
-    /// <summary>GET /api/v1/admin/metrics/grains, or null if the silo does not answer it.</summary>
-    public async Task<JsonElement?> TryGetGrainMetricsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Grain calls the silo counted, per interface and method, from its Prometheus scrape (GET /metrics, as the
+    /// administrator); null if the silo does not publish them (a build from before Orleans).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>?> TryGetGrainCallsAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return await SendAsync(HttpMethod.Get, "api/v1/admin/metrics/grains", null, adminToken, HttpStatusCode.OK, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.OK) return null;
+            var calls = new Dictionary<string, long>();
+            foreach (var line in (await response.Content.ReadAsStringAsync(cancellationToken)).Split('\n'))
+            {
+                if (!line.StartsWith("moneta_grain_call_duration_milliseconds_count{", StringComparison.Ordinal)) continue;
+                var labels = line[(line.IndexOf('{') + 1)..line.IndexOf('}')];
+                var method = Label(labels, "grain_interface") + "." + Label(labels, "method");
+                calls[method] = calls.GetValueOrDefault(method) + long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return calls;
         }
-        catch (Exception e) when (e is SetupException or HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FormatException)
         {
             return null;
         }
+    }
+
+    private static string Label(string labels, string name)
+    {
+        var start = labels.IndexOf(name + "=\"", StringComparison.Ordinal) + name.Length + 2;
+        return start < name.Length + 2 ? "" : labels[start..labels.IndexOf('"', start)];
     }
 
     public static HttpRequestMessage JsonRequest(HttpMethod method, string path, byte[] body, string bearer)

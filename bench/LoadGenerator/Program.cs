@@ -96,7 +96,7 @@ using (context.Publisher)
     await progress;
     await refresh;
 
-    var serverMetrics = await client.TryGetGrainMetricsAsync(CancellationToken.None);
+    var serverMetrics = await client.TryGetGrainCallsAsync(CancellationToken.None);
     var summary = LoadSummary.From(options, records, measureFrom, cpuAtEnd - await cpuAtMeasureStart, serverMetrics);
     if (webhooks is not null)
     {

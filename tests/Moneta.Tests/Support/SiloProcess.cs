@@ -77,19 +77,27 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
         process.BeginErrorReadLine();
 
         var endpoint = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory, settings, siloPort);
-        await Eventually.TrueAsync(async () =>
+        try
         {
-            Assert.False(process.HasExited, "the silo process exited during start-up");
-            try
+            await Eventually.TrueAsync(async () =>
             {
-                return (await endpoint.Anonymous.GetAsync("/health")).StatusCode == HttpStatusCode.OK;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(60), "the silo process answers /health");
-        return endpoint;
+                Assert.False(process.HasExited, "the silo process exited during start-up");
+                try
+                {
+                    return (await endpoint.Anonymous.GetAsync("/health")).StatusCode == HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(60), "the silo process answers /health");
+            return endpoint;
+        }
+        catch
+        {
+            await endpoint.DisposeAsync(); // a silo that never came up must not outlive the test
+            throw;
+        }
     }
 
     /// <summary>Waits until this silo's membership view lists <paramref name="silos"/> active silos.</summary>

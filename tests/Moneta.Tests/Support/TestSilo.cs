@@ -36,7 +36,7 @@ public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<TestSilo> StartAsync(string dataDirectory, IDictionary<string, string?>? settings = null)
+    public static async Task<TestSilo> StartAsync(string dataDirectory, IDictionary<string, string?>? settings = null, string environment = "Development")
     {
         var configuration = new Dictionary<string, string?>
         {
@@ -53,13 +53,14 @@ public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
 
         var app = MonetaSilo.Build([], builder =>
         {
-            builder.Environment.EnvironmentName = "Development";
+            builder.Environment.EnvironmentName = environment;
             builder.Configuration.AddInMemoryCollection(configuration);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             if (Environment.GetEnvironmentVariable("MONETA_TEST_LOGS") == "1") builder.Logging.AddConsole();
         });
         await app.StartAsync();
+        // The first address is the one the test asked for; a management port (Moneta:Management:Urls) comes after it.
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new TestSilo(app, new Uri(address));
     }

@@ -1,12 +1,15 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Moneta.GrainModel;
-using Moneta.Runtime;
+using Moneta.Runtime.Hosting;
+using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Storage;
 
 namespace Moneta.Benchmarks;
 
-/// <summary>A grain with one counter: the smallest thing that exercises the runtime's call path and its state handle.</summary>
+/// <summary>A grain with one counter: the smallest thing that exercises a grain call and the outbox state facet.</summary>
+[Alias("Moneta.Benchmarks.IBenchCounterGrain")]
 public interface IBenchCounterGrain : IGrainWithStringKey
 {
     Task<int> Get();
@@ -14,33 +17,36 @@ public interface IBenchCounterGrain : IGrainWithStringKey
     Task<int> Increment();
 }
 
-public sealed class BenchCounterState
+[GenerateSerializer, Immutable, Alias("Moneta.Benchmarks.BenchCounterState")]
+public sealed record BenchCounterState
 {
+    [Id(0)]
     public int Value { get; init; }
 }
 
-public sealed class BenchCounterGrain(IPersistentState<BenchCounterState> state) : Grain, IBenchCounterGrain
+[GrainType("benchcounter")]
+public sealed class BenchCounterGrain([OutboxState] IOutboxState<BenchCounterState> state) : Grain, IBenchCounterGrain
 {
     public Task<int> Get() => Task.FromResult(state.State.Value);
 
     public async Task<int> Increment()
     {
-        state.State = new BenchCounterState { Value = state.State.Value + 1 };
+        state.State = state.State with { Value = state.State.Value + 1 };
         await state.WriteStateAsync();
         return state.State.Value;
     }
 }
 
 /// <summary>
-/// Calls through <see cref="GrainRuntime"/> (proxy, mailbox, metrics) to activations that are already in memory,
-/// with <see cref="InMemoryStateStore"/> behind them: the runtime's own overhead, no I/O.
+/// Calls from inside an Orleans silo (as Moneta's front door makes them) to activations that are already in memory,
+/// with <see cref="InMemoryStateStore"/> behind them: the runtime's own overhead per call, no I/O.
 /// </summary>
 [MemoryDiagnoser]
-public class GrainRuntimeBenchmarks : IDisposable
+public class GrainCallBenchmarks : IDisposable
 {
     private const int FanOut = 64;
 
-    private ServiceProvider _services = null!;
+    private IHost _silo = null!;
     private IGrainFactory _grains = null!;
     private IBenchCounterGrain _grain = null!;
     private IBenchCounterGrain[] _fanOut = null!;
@@ -48,12 +54,13 @@ public class GrainRuntimeBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IGrainStorage>(new InMemoryStateStore());
-        services.AddGrainRuntime(grains: registry => registry.Register<IBenchCounterGrain, BenchCounterGrain>());
-        _services = services.BuildServiceProvider();
-        _grains = _services.GetRequiredService<IGrainFactory>();
+        _silo = new HostBuilder()
+            .UseOrleans(silo => silo
+                .UseLocalhostClustering(siloPort: 11_311, gatewayPort: 0)
+                .AddMonetaRuntime(new OutboxOptions(), new InMemoryStateStore()))
+            .Build();
+        _silo.Start();
+        _grains = _silo.Services.GetRequiredService<IGrainFactory>();
 
         _grain = _grains.GetGrain<IBenchCounterGrain>("single");
         _fanOut = [.. Enumerable.Range(0, FanOut).Select(i => _grains.GetGrain<IBenchCounterGrain>($"fan-out-{i}"))];
@@ -83,8 +90,8 @@ public class GrainRuntimeBenchmarks : IDisposable
     [GlobalCleanup]
     public void Dispose()
     {
-        // GrainRuntime is only IAsyncDisposable, so the container must be disposed asynchronously.
-        _services.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _silo.StopAsync().GetAwaiter().GetResult();
+        _silo.Dispose();
         GC.SuppressFinalize(this);
     }
 }
