@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test Moneta has: build (warnings are errors), formatting check, the .NET suite (unit, end-to-end over
 # loopback HTTP, several silos, kill -9 of a silo process), and the independent Node partner (tests/interop).
-# Needs: the .NET 10 SDK, Node.js 20 with npm (registry access for `npm ci` and for DynamoDB Local's package) and
-# Java 17 (DynamoDB Local, started here for the DynamoDB tests). Last line: "N passed, N failed".
+# Needs: the .NET 10 SDK, Node.js 20 with npm (registry access for `npm ci` and for DynamoDB Local's package),
+# Java 17 (DynamoDB Local, started here for the DynamoDB tests) and Debian's chromium package for the dashboard's
+# browser test (installed here with apt-get when missing). Last line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +39,15 @@ else
   echo "DynamoDB Local did not start; the DynamoDB tests will fail"
 fi
 
+step "Chromium"
+# The dashboard's browser test drives Debian's Chromium with Playwright (a browser download does not work here).
+if ! command -v chromium >/dev/null; then
+  if [[ $(id -u) -eq 0 ]]; then apt_get=(apt-get); else apt_get=(sudo -n apt-get); fi
+  "${apt_get[@]}" update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq chromium >/dev/null \
+    || echo "Chromium could not be installed; the dashboard's browser test will fail"
+fi
+command -v chromium >/dev/null && chromium --version
+
 step ".NET tests"
 dotnet test tests/Moneta.Tests -c "$configuration" --no-build -nologo \
   --logger "trx;LogFileName=moneta.trx" --logger "console;verbosity=normal" --results-directory "$results"
@@ -64,6 +74,8 @@ else
   echo "not ok - the interop partner did not report"
   failed=$((failed + 1))
 fi
+
+[[ -f artifacts/dashboard/contract-grain.png ]] && echo "the dashboard as the browser test saw it: artifacts/dashboard/contract-grain.png"
 
 if [[ -f "$trx" ]]; then
   # Repeated at the end so that the failures are in the last lines a CI log shows.

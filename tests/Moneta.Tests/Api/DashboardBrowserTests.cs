@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Moneta.Tests.Support;
+
+namespace Moneta.Tests.Api;
+
+/// <summary>
+/// The Orleans Dashboard as an operator uses it: a real browser (Debian's Chromium, driven by Playwright; no
+/// browser is downloaded) is sent to the sign-in page, signs in with the admin token, and sees the cluster's two
+/// silos and the contract grain with the calls the partners just made. The last page is kept as a screenshot in
+/// artifacts/dashboard/.
+/// </summary>
+public sealed class DashboardBrowserTests
+{
+    private static readonly string Chromium = Environment.GetEnvironmentVariable("MONETA_CHROMIUM") ?? "/usr/bin/chromium";
+
+    [Fact]
+    public async Task An_operator_signs_in_and_sees_the_silos_and_the_contract_grain_with_its_calls()
+    {
+        Assert.True(File.Exists(Chromium), $"No Chromium at {Chromium}: install Debian's chromium package (scripts/test.sh does) or set MONETA_CHROMIUM.");
+        await using var cluster = await SiloCluster.StartAsync(silos: 2);
+        var scenario = await ContractScenario.CreateAsync(cluster.First);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            // As root in a sandboxed machine, and without the background traffic a closed network refuses.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var dashboard = new Uri(cluster.First.BaseAddress, "/dashboard/").ToString();
+
+        await page.GotoAsync(dashboard);
+        Assert.Contains("/operators/sign-in", page.Url, StringComparison.Ordinal);
+        await page.FillAsync("#token", TestSilo.AdminToken);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(dashboard);
+
+        // Contracts run once the dashboard is open: its profiler records calls while an operator watches.
+        for (var i = 0; i < 5; i++)
+        {
+            var contract = await scenario.InitiateAsync();
+            await Json.ReadAsync(await scenario.PublisherSignsAsync(contract), HttpStatusCode.OK);
+        }
+
+        await page.GotoAsync(dashboard + "#/silos");
+        foreach (var silo in cluster.Silos)
+        {
+            var address = (await Json.ReadAsync(await silo.Admin.GetAsync("/api/v1/admin/cluster"), HttpStatusCode.OK))["silos"]!.AsArray()
+                .Select(s => s!["address"]!.GetValue<string>()).ToList();
+            foreach (var shown in address)
+                await page.GetByText(shown).First.WaitForAsync(new() { Timeout = 30_000 });
+        }
+
+        await page.GotoAsync(dashboard + "#/grain/Moneta.Grains.Contracts.ContractGrain");
+        await page.GetByText("Initiate").First.WaitForAsync(new() { Timeout = 30_000 });
+        await page.GetByText("Sign").First.WaitForAsync(new() { Timeout = 30_000 });
+        // The page refreshes its figures every second: the five contracts' activations show up.
+        await Eventually.TrueAsync(async () =>
+            Regex.Match(await page.InnerTextAsync("body"), @"ACTIVATIONS\s+(\d+)") is { Success: true } shown && int.Parse(shown.Groups[1].Value, CultureInfo.InvariantCulture) >= 5,
+            TimeSpan.FromSeconds(30), "the dashboard counts the contracts' activations");
+
+        var screenshots = Path.Combine(Repository.Root, "artifacts", "dashboard");
+        Directory.CreateDirectory(screenshots);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "contract-grain.png"), FullPage = true });
+    }
+}
