@@ -7,8 +7,8 @@ using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Metrics;
 using Moneta.Runtime.State;
 using Moneta.Runtime.Storage;
-using Orleans.Runtime.Hosting;
 using Orleans.Providers;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 
 namespace Moneta.Runtime.Hosting;

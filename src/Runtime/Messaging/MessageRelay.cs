@@ -115,7 +115,7 @@ public sealed partial class MessageRelay(
         catch (Exception e)
         {
             outcomes.Add(1, new TagList { { "kind", message.Kind.ToString() }, { "target_type", message.Target.Type }, { "outcome", "retried" } });
-            var delay = RetryDelay(message.Attempts);
+            var delay = RetryDelay(message.Attempts, e);
             LogDeliveryFailed(logger, e, message.Kind, message.Name, message.Target, message.Attempts + 1, delay);
             await ReleaseForRetryAsync(message, delay);
         }
@@ -161,12 +161,17 @@ public sealed partial class MessageRelay(
         }
     }
 
-    /// <summary>1 s, 2 s, 4 s, ... up to 5 minutes, with jitter so that failures do not retry in lockstep.</summary>
-    private static TimeSpan RetryDelay(int attempts)
+    /// <summary>
+    /// 1 s, 2 s, 4 s, ... up to 5 minutes, with jitter so that failures do not retry in lockstep. A target whose silo
+    /// has just died is the exception: the cluster moves its grains within seconds, so it is tried again every second
+    /// rather than after a backoff that would hold its later events back for minutes.
+    /// </summary>
+    private static TimeSpan RetryDelay(int attempts, Exception error)
     {
+        var jitter = 0.8 + (0.4 * Random.Shared.NextDouble());
+        if (error is SiloUnavailableException or OrleansMessageRejectionException) return TimeSpan.FromSeconds(1) * jitter;
         var exponential = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(attempts, 16)));
-        var capped = exponential < MaxRetryDelay ? exponential : MaxRetryDelay;
-        return capped * (0.8 + (0.4 * Random.Shared.NextDouble()));
+        return (exponential < MaxRetryDelay ? exponential : MaxRetryDelay) * jitter;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Claiming outbox messages failed; trying again after the poll interval")]
