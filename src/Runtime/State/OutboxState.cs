@@ -6,12 +6,12 @@ namespace Moneta.Runtime.State;
 /// <summary>
 /// The <see cref="IOutboxState{TState}"/> facet. It reads the state when the activation is set up (before its first
 /// call) and never again: Orleans keeps one activation per grain in the cluster, so afterwards nobody else writes
-/// it. A write carries the turn's outbox; if it fails, the state goes back to what is stored, because a grain must
-/// never answer from a state that storage does not hold. A stale ETag (another writer, which only a broken cluster
+/// it. A write carries the turn's outbox; if it fails, or the turn ends without writing what it changed, the state
+/// goes back to what is stored, because a grain must never answer from a state that storage does not hold. A stale ETag (another writer, which only a broken cluster
 /// or a second cluster on the same store can be) surfaces as Orleans' <see cref="InconsistentStateException"/>,
 /// on which Orleans deactivates this activation: the next call starts from the winner's state.
 /// </summary>
-internal sealed class OutboxState<TState> : IOutboxState<TState>, ILifecycleObserver
+internal sealed class OutboxState<TState> : IOutboxState<TState>, ILifecycleObserver, IStoredState
     where TState : class, new()
 {
     private readonly string _stateName;
@@ -28,6 +28,7 @@ internal sealed class OutboxState<TState> : IOutboxState<TState>, ILifecycleObse
         _storage = storage;
         _outbox = outbox;
         _stored = _record.State;
+        outbox.Track(this);
         grain.ObservableLifecycle.Subscribe($"{nameof(OutboxState<TState>)}.{stateName}", GrainLifecycleStage.SetupState, this);
     }
 
@@ -71,6 +72,8 @@ internal sealed class OutboxState<TState> : IOutboxState<TState>, ILifecycleObse
             _record.Messages = [];
         }
     }
+
+    public void RevertToStored() => _record.State = _stored;
 
     public async Task ClearStateAsync()
     {

@@ -1,8 +1,9 @@
 namespace Moneta.Runtime.State;
 
 /// <summary>
-/// Ends every grain turn by emptying the activation's outbox: what a turn asked to send but did not commit with a
-/// state write (it failed, or wrote nothing) belongs to no stored state and must not ride on the next turn's write.
+/// Ends every grain turn by forgetting what it did not write: messages it asked to send and changes it made to its
+/// state, if no state write carried them (the turn failed, or wrote nothing), belong to no stored state and must not
+/// ride on, or be the starting point of, the next turn.
 /// </summary>
 internal sealed class OutboxTurnFilter : IIncomingGrainCallFilter
 {
@@ -14,7 +15,7 @@ internal sealed class OutboxTurnFilter : IIncomingGrainCallFilter
         }
         finally
         {
-            context.TargetContext.GetComponent<GrainOutbox>()?.Discard();
+            context.TargetContext.GetComponent<GrainOutbox>()?.ForgetUnwritten();
         }
     }
 }

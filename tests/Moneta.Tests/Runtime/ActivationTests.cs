@@ -72,6 +72,19 @@ public sealed class ActivationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_turn_that_fails_before_writing_leaves_nothing_of_its_change_for_the_next_turn()
+    {
+        await using var cluster = await RuntimeCluster.StartAsync(new InMemoryStateStore());
+        var counter = cluster.Client.GetGrain<ICounterGrain>("unwritten");
+        await counter.Increment();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(counter.IncrementInMemoryThenFail);
+
+        Assert.Equal(1, await counter.Value());
+        Assert.Equal(2, await counter.Increment());
+    }
+
+    [Fact]
     public async Task Two_clusters_on_one_store_never_lose_an_update_the_loser_starts_again_from_the_winners_state()
     {
         var path = Path.Combine(_directory.Path, "shared.db");

@@ -14,6 +14,9 @@ public interface ICounterGrain : IGrainWithStringKey
     /// <summary>Increments, then fails before answering if asked to: the write happened, the caller hears an error.</summary>
     Task<int> IncrementThenFail();
 
+    /// <summary>Changes the state in memory and fails before writing it.</summary>
+    Task IncrementInMemoryThenFail();
+
     /// <summary>Sets the next state and fails the write with a state too large to store.</summary>
     Task<int> IncrementBeyondTheStorageLimit();
 
@@ -68,6 +71,12 @@ public sealed class CounterGrain([OutboxState] IOutboxState<CounterState> state,
     {
         await Increment();
         throw new InvalidOperationException("The turn fails after its write.");
+    }
+
+    public Task IncrementInMemoryThenFail()
+    {
+        state.State = state.State with { Value = state.State.Value + 1 };
+        throw new InvalidOperationException("The turn fails before its write.");
     }
 
     public async Task<int> IncrementBeyondTheStorageLimit()

@@ -71,8 +71,12 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
         foreach (var setting in settings)
             start.ArgumentList.Add($"--{setting}");
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // MONETA_TEST_SILO_LOGS=<folder> keeps each silo process's output there, to see what a failing test's silos did.
+        var log = Environment.GetEnvironmentVariable("MONETA_TEST_SILO_LOGS") is { Length: > 0 } folder
+            ? TextWriter.Synchronized(new StreamWriter(Path.Combine(Directory.CreateDirectory(folder).FullName, $"silo-{port}.log")) { AutoFlush = true })
+            : null;
+        process.OutputDataReceived += (_, line) => log?.WriteLine(line.Data);
+        process.ErrorDataReceived += (_, line) => log?.WriteLine(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
