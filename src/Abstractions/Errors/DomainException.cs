@@ -20,6 +20,9 @@ public sealed class DomainException(ErrorKind kind, string code, string message)
 
     public string Code { get; } = code;
 
+    /// <summary>Members the problem carries besides <c>code</c> to say what to fix (never anything secret).</summary>
+    public IReadOnlyDictionary<string, object?> Details { get; init; } = new Dictionary<string, object?>();
+
     public static DomainException Invalid(string code, string message) => new(ErrorKind.Invalid, code, message);
 
     public static DomainException Forbidden(string code, string message) => new(ErrorKind.Forbidden, code, message);

@@ -18,8 +18,11 @@ public sealed record WebhookEndpointView(
 /// <summary>The answer to creating an endpoint or rotating its secret: the only time the secret is shown.</summary>
 public sealed record WebhookEndpointWithSecret(WebhookEndpointView Endpoint, string Secret);
 
-/// <summary>What a new endpoint is; <see cref="EventTypes"/> empty means every event type.</summary>
-public sealed record WebhookEndpointRegistration(string Url, IReadOnlyList<string> EventTypes, string? Description);
+/// <summary>
+/// What a new endpoint is; <see cref="EventTypes"/> empty means every event type. <see cref="Id"/> is the id the
+/// request reserved (with its idempotency key): creating it again returns the endpoint already created.
+/// </summary>
+public sealed record WebhookEndpointRegistration(string Url, IReadOnlyList<string> EventTypes, string? Description, string Id);
 
 /// <summary>A change to an endpoint; null members stay as they are.</summary>
 public sealed record WebhookEndpointChange(string? Url, IReadOnlyList<string>? EventTypes, string? Description, string? Status);

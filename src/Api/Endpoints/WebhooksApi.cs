@@ -30,10 +30,10 @@ public static class WebhooksApi
     }
 
     /// <summary>The answer carries the signing secret; it is shown this once (and again only by rotating it).</summary>
-    public static async Task<Created<WebhookEndpointWithSecret>> Create(string kind, string id, CreateEndpointRequest request, Caller caller, IGrainFactory grains)
+    public static async Task<Created<WebhookEndpointWithSecret>> Create(string kind, string id, CreateEndpointRequest request, Caller caller, NewResourceId newId, IGrainFactory grains)
     {
         var organization = await OwnEndpointsAsync(kind, id, caller, grains);
-        var registration = new WebhookEndpointRegistration(Require.Text(request.Url, "url", 2048), EventTypes(request.EventTypes) ?? [], request.Description);
+        var registration = new WebhookEndpointRegistration(Require.Text(request.Url, "url", 2048), EventTypes(request.EventTypes) ?? [], request.Description, newId.Value);
         var created = await organization.Create(registration);
         return TypedResults.Created($"/api/v1/organizations/{kind}/{id}/webhooks/{created.Endpoint.Id}", created);
     }

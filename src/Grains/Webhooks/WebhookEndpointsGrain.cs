@@ -23,12 +23,13 @@ public sealed class WebhookEndpointsGrain(
     public async Task<WebhookEndpointWithSecret> Create(WebhookEndpointRegistration registration)
     {
         await state.ReadStateAsync();
+        var now = clock.GetUtcNow();
+        if (Registry.Find(registration.Id) is { } created) return new WebhookEndpointWithSecret(created.ToView(GrainKey, now), created.Secret);
         if (Registry.Endpoints.Count >= options.MaxEndpointsPerOrganization)
             throw DomainException.Conflict(ErrorCodes.TooManyWebhookEndpoints, $"An organization has at most {options.MaxEndpointsPerOrganization} webhook endpoints; delete one first.");
 
-        var now = clock.GetUtcNow();
         var endpoint = new WebhookEndpoint(
-            Guid.NewGuid().ToString(), CheckedUrl(registration.Url), CheckedEventTypes(registration.EventTypes),
+            registration.Id, CheckedUrl(registration.Url), CheckedEventTypes(registration.EventTypes),
             CheckedDescription(registration.Description), WebhookEndpointStatuses.Enabled, null,
             WebhookSignature.GenerateSecret(), null, null, now, now);
         await CommitAsync(Registry.With(endpoint));
