@@ -21,8 +21,8 @@ public static class MonetaApi
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeOf(context.ProblemDetails.Status ?? 400)));
-        services.AddAuthentication(MonetaBearerHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, MonetaBearerHandler>(MonetaBearerHandler.SchemeName, null);
+        services.AddKeyedSingleton(WallClock.Key, TimeProvider.System);
+        services.AddMonetaBearer();
         services.AddAuthorization();
         services.AddOpenApi();
         return services;

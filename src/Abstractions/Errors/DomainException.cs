@@ -21,7 +21,7 @@ public sealed class DomainException(ErrorKind kind, string code, string message)
     public string Code { get; } = code;
 
     /// <summary>Members the problem carries besides <c>code</c> to say what to fix (never anything secret).</summary>
-    public IReadOnlyDictionary<string, object?> Details { get; init; } = new Dictionary<string, object?>();
+    public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>();
 
     public static DomainException Invalid(string code, string message) => new(ErrorKind.Invalid, code, message);
 

@@ -35,7 +35,8 @@ public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<TestSilo> StartAsync(string dataDirectory, IDictionary<string, string?>? settings = null)
+    /// <param name="logs">Receives everything the silo logs, for tests of what an operator sees.</param>
+    public static async Task<TestSilo> StartAsync(string dataDirectory, IDictionary<string, string?>? settings = null, CapturedLogs? logs = null, string environment = "Development")
     {
         var configuration = new Dictionary<string, string?>
         {
@@ -49,11 +50,12 @@ public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
 
         var app = MonetaSilo.Build([], builder =>
         {
-            builder.Environment.EnvironmentName = "Development";
+            builder.Environment.EnvironmentName = environment;
             builder.Configuration.AddInMemoryCollection(configuration);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             if (Environment.GetEnvironmentVariable("MONETA_TEST_LOGS") == "1") builder.Logging.AddConsole();
+            if (logs is not null) builder.Logging.AddProvider(logs);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
