@@ -44,6 +44,7 @@ public static class MonetaApi
         app.UseMonetaRateLimits(app.Services.GetRequiredService<RateLimitOptions>());
         app.UseAuthorization();
         app.Use(EnforceAuthorizationMatrix);
+        app.Use(QueryParameters.RefuseUnknown);
         app.Use(IdempotencyKeys.Middleware);
         // One document, at a fixed address: the OpenAPI handler answers an unknown document name with a plain-text 404.
         app.MapOpenApi("/openapi/v1.json");

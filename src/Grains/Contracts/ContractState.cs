@@ -116,6 +116,11 @@ public sealed record ContractState : IIndexedState
         yield return new IndexEntry("publisher_status", $"{PublisherId}/{Status}", created);
         // Lets a publisher read an mPass that appears in one of its contracts, and list those contracts.
         yield return new IndexEntry("publisher_mpass", $"{PublisherId}/{MpassId}", created);
+        // Month buckets, so that a list from a time on (created_after) starts at that month instead of the beginning.
+        var month = CreatedAt.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        yield return new IndexEntry("month", month, created);
+        yield return new IndexEntry("mo_month", $"{MoId}/{month}", created);
+        yield return new IndexEntry("publisher_month", $"{PublisherId}/{month}", created);
     }
 
     public ContractView ToView() => new(
