@@ -47,6 +47,8 @@ public static class AuthorizationMatrix
 
         // Operations
         new("GET", "/api/v1/admin/metrics/grains", CallerKinds.Admin, "operators only"),
+        new("GET", "/api/v1/admin/clock", CallerKinds.Admin, "sandbox clock (Development and Sandbox only)"),
+        new("POST", "/api/v1/admin/clock/advance", CallerKinds.Admin, "sandbox clock (Development and Sandbox only)"),
 
         // Organizations: the administrator registers and moves through the lifecycle; an organization manages its own profile and keys.
         new("POST", "/api/v1/organizations/{kind}", CallerKinds.Admin, "registration"),

@@ -200,6 +200,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixSilo
                 }),
             },
             ["GET /api/v1/admin/metrics/grains"] = _ => Get("/api/v1/admin/metrics/grains"),
+            ["GET /api/v1/admin/clock"] = _ => Get("/api/v1/admin/clock"),
+            // One second: the silo's other cases share this clock.
+            ["POST /api/v1/admin/clock/advance"] = _ => Send(HttpMethod.Post, "/api/v1/admin/clock/advance", new JsonObject { ["advance_by"] = "PT1S" }),
 
             ["POST /api/v1/organizations/{kind}"] = _ => Send(HttpMethod.Post, "/api/v1/organizations/publisher", NewOrganization()),
             ["GET /api/v1/organizations/{kind}"] = _ => Get("/api/v1/organizations/mo?limit=1"),
