@@ -85,4 +85,6 @@ public static class ErrorCodes
     public const string TooManyWebhookEndpoints = "too_many_webhook_endpoints";
     public const string WebhookDeliveryNotFound = "webhook_delivery_not_found";
     public const string DeliveryNotDead = "delivery_not_dead";
+    public const string DeliveryNotPending = "delivery_not_pending";
+    public const string WebhookEndpointDisabled = "webhook_endpoint_disabled";
 }

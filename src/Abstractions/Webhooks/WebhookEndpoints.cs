@@ -31,7 +31,16 @@ public sealed record WebhookEndpointChange(string? Url, IReadOnlyList<string>? E
 public sealed record WebhookTarget(string EndpointId, string Url, IReadOnlyList<string> EventTypes, bool Enabled, IReadOnlyList<string> Secrets)
 {
     public bool Wants(string eventType) => Enabled && (EventTypes.Count == 0 || EventTypes.Contains(eventType));
+
+    /// <summary>A test event goes to the endpoint it names and no other; every other event to the endpoints that want its type.</summary>
+    public bool Receives(GrainEvent @event) =>
+        @event.Type == WebhookEventTypes.WebhookTest
+            ? Enabled && @event.Data.TryGetProperty("endpoint_id", out var endpoint) && endpoint.ValueKind == System.Text.Json.JsonValueKind.String && endpoint.GetString() == EndpointId
+            : Wants(@event.Type);
 }
+
+/// <summary>A test event on its way: the event's id, and the delivery to follow (GET /api/v1/webhooks/deliveries/{delivery_id}).</summary>
+public sealed record WebhookTestSent(string EventId, string DeliveryId);
 
 /// <summary>An organization's webhook endpoints (a grain per organization; the key is the organization id).</summary>
 public interface IWebhookEndpointsGrain : IGrainWithStringKey
@@ -48,6 +57,9 @@ public interface IWebhookEndpointsGrain : IGrainWithStringKey
 
     /// <summary>A new secret signs from now on; the old one also signs until <paramref name="overlap"/> (null: the configured default) has passed.</summary>
     Task<WebhookEndpointWithSecret> RotateSecret(string endpointId, TimeSpan? overlap);
+
+    /// <summary>Sends a signed webhook.test event to the endpoint through the normal delivery path (outbox, dispatcher, retries).</summary>
+    Task<WebhookTestSent> SendTest(string endpointId);
 
     /// <summary>Moneta disables an endpoint that answered 410 Gone; its organization may enable it again.</summary>
     Task Disable(string endpointId, string reason);

@@ -93,9 +93,11 @@ public static class AuthorizationMatrix
         new("DELETE", "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}", CallerKinds.AdminOrMo, "an organization's own endpoints"),
         new("POST", "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/secret/rotate", CallerKinds.AdminOrMo, "the secret is the organization's to replace"),
         new("POST", "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/redrive", CallerKinds.AdminOrMo, "an organization resends what its endpoint missed"),
+        new("POST", "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/test", CallerKinds.AdminOrMo, "an organization tests its own receiver"),
         new("GET", "/api/v1/webhooks/deliveries/", CallerKinds.AdminOrMo, "deliveries to the caller's own endpoint"),
         new("GET", "/api/v1/webhooks/deliveries/{delivery_id}", CallerKinds.AdminOrMo, "deliveries to the caller's own endpoint"),
         new("POST", "/api/v1/webhooks/deliveries/{delivery_id}/redrive", CallerKinds.AdminOrMo, "deliveries to the caller's own endpoint"),
+        new("POST", "/api/v1/webhooks/deliveries/{delivery_id}/retry", CallerKinds.AdminOrMo, "deliveries to the caller's own endpoint"),
     ];
 
     private const CallerKinds PartnerKinds = CallerKinds.Mo | CallerKinds.Publisher | CallerKinds.Unrelated;

@@ -7,6 +7,7 @@ using Moneta.Grains.Templates;
 using Moneta.Grains.Webhooks;
 using Moneta.MPasses;
 using Moneta.Organizations;
+using Moneta.Webhooks;
 
 namespace Moneta.Grains.Contracts;
 
@@ -279,7 +280,7 @@ public sealed class ContractGrain(
         var occurredAt = next.AuditLog[^1].At;
         foreach (var (recipient, eventType) in ContractNotifications.Between(Contract, next))
         {
-            var data = new { Contract = next.ToView(), AwaitingRole = next.NextRole };
+            var data = new ContractEventData(next.ToView(), next.NextRole);
             Outbox.Announce(recipient, "contract", GrainKey, WebhookAnnouncements.NewEvent(eventType, occurredAt, data));
         }
 

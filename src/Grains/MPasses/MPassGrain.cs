@@ -76,7 +76,7 @@ public sealed class MPassGrain(IPersistentState<MPassState> state, TimeProvider 
         var next = state.State.MoveTo(change, now);
         if (next.Status != state.State.Status)
         {
-            var data = new { MpassId = GrainKey, next.MoId, From = state.State.Status, To = next.Status, change.Reason };
+            var data = new MPassStatusChangedData(GrainKey, next.MoId, state.State.Status, next.Status, change.Reason);
             Outbox.Announce(next.MoId, "mpass", GrainKey, WebhookAnnouncements.NewEvent(WebhookEventTypes.MPassStatusChanged, now, data));
         }
 

@@ -58,7 +58,7 @@ public sealed class OrganizationGrain(IPersistentState<OrganizationState> state,
         var next = state.State.MoveTo(change, now);
         if (next.Status != state.State.Status)
         {
-            var data = new { OrganizationId = GrainKey, next.Kind, From = state.State.Status, To = next.Status, change.Reason };
+            var data = new OrganizationStatusChangedData(GrainKey, next.Kind, state.State.Status, next.Status, change.Reason);
             Outbox.Announce(GrainKey, "organization", GrainKey, WebhookAnnouncements.NewEvent(WebhookEventTypes.OrganizationStatusChanged, now, data));
         }
 

@@ -92,6 +92,19 @@ public sealed class WebhookEndpointsGrain(
         return new WebhookEndpointWithSecret(rotated.ToView(GrainKey, now), rotated.Secret);
     }
 
+    public async Task<WebhookTestSent> SendTest(string endpointId)
+    {
+        var endpoint = await LoadAsync(endpointId);
+        if (endpoint.Status != WebhookEndpointStatuses.Enabled)
+            throw DomainException.Conflict(ErrorCodes.WebhookEndpointDisabled, $"Webhook endpoint '{endpointId}' is disabled; enable it (PUT with \"status\": \"enabled\") before testing it.");
+
+        var data = new WebhookTestData(GrainKey, endpointId, "A test event sent at your request; it needs no action.");
+        var @event = WebhookAnnouncements.NewEvent(WebhookEventTypes.WebhookTest, clock.GetUtcNow(), data);
+        Outbox.Announce(GrainKey, "webhook_endpoint", endpointId, @event);
+        await state.WriteStateAsync(); // commits the event with the (unchanged) registry, like any other announcement
+        return new WebhookTestSent(@event.Id, WebhookSubjects.DeliveryId(endpointId, @event.Id));
+    }
+
     public async Task Disable(string endpointId, string reason)
     {
         await state.ReadStateAsync();

@@ -266,6 +266,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixSilo
             ["DELETE /api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}"] = w => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/organizations/mo/{w.Mo.Id}/webhooks/{w.EndpointId}"),
             ["POST /api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/secret/rotate"] = w => Send(HttpMethod.Post, $"/api/v1/organizations/mo/{w.Mo.Id}/webhooks/{w.EndpointId}/secret/rotate", new JsonObject { ["overlap_seconds"] = 60 }),
             ["POST /api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/redrive"] = w => Send(HttpMethod.Post, $"/api/v1/organizations/mo/{w.Mo.Id}/webhooks/{w.EndpointId}/redrive", null),
+            ["POST /api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/test"] = w => Send(HttpMethod.Post, $"/api/v1/organizations/mo/{w.Mo.Id}/webhooks/{w.EndpointId}/test", null),
+            ["POST /api/v1/webhooks/deliveries/{delivery_id}/retry"] = w => Send(HttpMethod.Post, $"/api/v1/webhooks/deliveries/{w.DeliveryId}/retry", null),
             ["GET /api/v1/webhooks/deliveries/"] = w => Get($"/api/v1/webhooks/deliveries?endpoint_id={w.EndpointId}"),
             ["GET /api/v1/webhooks/deliveries/{delivery_id}"] = w => Get($"/api/v1/webhooks/deliveries/{w.DeliveryId}"),
             ["POST /api/v1/webhooks/deliveries/{delivery_id}/redrive"] = w => Send(HttpMethod.Post, $"/api/v1/webhooks/deliveries/{w.DeliveryId}/redrive", null),

@@ -86,6 +86,7 @@ public sealed class WriteEndpointFuzzTests : IAsyncLifetime
     [
         "/api/v1/organizations/{kind}/{id}/keys/{kid}/retire", "/api/v1/contracts/{id}/void",
         "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/redrive", "/api/v1/webhooks/deliveries/{delivery_id}/redrive",
+        "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/test", "/api/v1/webhooks/deliveries/{delivery_id}/retry",
     ];
 
     /// <summary>
