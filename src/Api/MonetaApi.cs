@@ -1,7 +1,10 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Net.Http.Headers;
 using Moneta.Api.Endpoints;
+using Moneta.Api.OpenApi;
+using Scalar.AspNetCore;
 
 namespace Moneta.Api;
 
@@ -24,7 +27,7 @@ public static class MonetaApi
         services.AddKeyedSingleton(WallClock.Key, TimeProvider.System);
         services.AddMonetaBearer();
         services.AddAuthorization();
-        services.AddOpenApi();
+        services.AddMonetaOpenApi();
         return services;
     }
 
@@ -48,6 +51,9 @@ public static class MonetaApi
         app.Use(IdempotencyKeys.Middleware);
         // One document, at a fixed address: the OpenAPI handler answers an unknown document name with a plain-text 404.
         app.MapOpenApi("/openapi/v1.json");
+        // The API reference for people, in development only (it loads the document above in the browser).
+        if (app.Environment.IsDevelopment())
+            app.MapScalarApiReference("/docs", options => options.WithTitle("Moneta Core API").WithOpenApiRoutePattern("/openapi/v1.json"));
         app.MapAuthApi()
             .MapOrganizationsApi()
             .MapMPassApi()

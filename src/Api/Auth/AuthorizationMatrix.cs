@@ -41,6 +41,10 @@ public static class AuthorizationMatrix
         // Public: discovery, liveness, and the token endpoint (its client authenticates in the body).
         new("GET", "/health", CallerKinds.Everyone, "liveness probe"),
         new("GET", "/openapi/v1.json", CallerKinds.Everyone, "the API description is public"),
+        new("GET", "/docs/{documentName?}", CallerKinds.Everyone, "the API reference page (Development only)"),
+        new("GET", "/docs/scalar.js", CallerKinds.Everyone, "the API reference page (Development only)"),
+        new("GET", "/docs/scalar.aspnetcore.js", CallerKinds.Everyone, "the API reference page (Development only)"),
+        new("GET", "/docs/favicon.svg", CallerKinds.Everyone, "the API reference page (Development only)"),
         new("GET", "/.well-known/openid-configuration", CallerKinds.Everyone, "discovery"),
         new("GET", "/.well-known/jwks.json", CallerKinds.Everyone, "Moneta's public keys verify its signatures"),
         new("POST", "/api/v1/auth/token", CallerKinds.Everyone, "client authentication is the signed client_assertion"),

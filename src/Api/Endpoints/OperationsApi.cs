@@ -5,10 +5,13 @@ public static class OperationsApi
 {
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().WithTags("Operations");
+        app.MapGet("/health", () => TypedResults.Ok(new Health("ok"))).AllowAnonymous().WithTags("Operations");
         app.MapGet("/api/v1/admin/metrics/grains", GetGrainMetrics).RequireAuthorization().WithTags("Operations");
         return app;
     }
+
+    /// <summary>The silo answers: it is up.</summary>
+    public sealed record Health(string Status);
 
     public static Ok<GrainRuntimeSnapshot> GetGrainMetrics(Caller caller, IGrainRuntimeMetrics metrics)
     {

@@ -188,6 +188,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixSilo
         {
             ["GET /health"] = _ => Get("/health"),
             ["GET /openapi/v1.json"] = _ => Get("/openapi/v1.json"),
+            ["GET /docs/{documentName?}"] = _ => Get("/docs"),
+            ["GET /docs/scalar.js"] = _ => Get("/docs/scalar.js"),
+            ["GET /docs/scalar.aspnetcore.js"] = _ => Get("/docs/scalar.aspnetcore.js"),
+            ["GET /docs/favicon.svg"] = _ => Get("/docs/favicon.svg"),
             ["GET /.well-known/openid-configuration"] = _ => Get("/.well-known/openid-configuration"),
             ["GET /.well-known/jwks.json"] = _ => Get("/.well-known/jwks.json"),
             ["POST /api/v1/auth/token"] = w => new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/token")

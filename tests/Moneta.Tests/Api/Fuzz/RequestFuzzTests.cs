@@ -104,6 +104,7 @@ public sealed class RequestFuzzTests : IAsyncLifetime
         ["endpoint_id"] = _endpointId,
         ["delivery_id"] = "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
         ["kid"] = _scenario.Mo.Key.Kid,
+        ["documentName?"] = "v1",
     };
 
     /// <summary>
@@ -115,7 +116,7 @@ public sealed class RequestFuzzTests : IAsyncLifetime
     {
         foreach (var parameter in new[] { "id", "endpoint_id", "delivery_id", "kid", "name" })
             route = route.Replace("{" + parameter + "}", "fuzz-missing", StringComparison.Ordinal);
-        return route.Replace("{kind}", "mo", StringComparison.Ordinal).Replace("{version:int}", "0", StringComparison.Ordinal);
+        return route.Replace("{kind}", "mo", StringComparison.Ordinal).Replace("{version:int}", "0", StringComparison.Ordinal).Replace("{documentName?}", "v1", StringComparison.Ordinal);
     }
 
     /// <summary>The route with every parameter filled in, except <paramref name="parameter"/>, which gets <paramref name="raw"/> as sent.</summary>
