@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test Moneta has: build (warnings are errors), formatting check, the .NET suite (unit, end-to-end over
-# loopback HTTP, several silos, kill -9 of a silo process), and the independent Node partner (tests/interop).
+# loopback HTTP, several silos, kill -9 of a silo process, the SDK and the CLI, the Orleans Dashboard in a browser),
+# the independent Node partner (tests/interop), and a third-party lint of the OpenAPI document (tests/openapi).
 # Needs: the .NET 10 SDK, Node.js 20 with npm (registry access for `npm ci` and for DynamoDB Local's package),
 # Java 17 (DynamoDB Local, started here for the DynamoDB tests) and Debian's chromium package for the dashboard's
 # browser test (installed here with apt-get when missing). Last line: "N passed, N failed".
@@ -72,6 +73,18 @@ if [[ -n "$summary" ]]; then
   failed=$((failed + $(cut -d' ' -f3 <<<"$summary")))
 else
   echo "not ok - the interop partner did not report"
+  failed=$((failed + 1))
+fi
+
+step "OpenAPI: the document a silo serves, linted by Redocly CLI"
+openapi_log="$results/openapi.log"
+tests/openapi/run.sh "src/Silo/bin/$configuration/net10.0/Moneta.Silo.dll" 2>&1 | tee "$openapi_log"
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$openapi_log" | tail -1)
+if [[ -n "$summary" ]]; then
+  passed=$((passed + $(cut -d' ' -f1 <<<"$summary")))
+  failed=$((failed + $(cut -d' ' -f3 <<<"$summary")))
+else
+  echo "not ok - the OpenAPI lint did not report"
   failed=$((failed + 1))
 fi
 

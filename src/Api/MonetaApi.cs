@@ -1,8 +1,12 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Net.Http.Headers;
 using Moneta.Api.Endpoints;
+using Moneta.Api.OpenApi;
+using Scalar.AspNetCore;
 
 namespace Moneta.Api;
 
@@ -26,15 +30,15 @@ public static class MonetaApi
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeOf(context.ProblemDetails.Status ?? 400)));
-        services.AddAuthentication(MonetaBearerHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, MonetaBearerHandler>(MonetaBearerHandler.SchemeName, null)
+        services.AddKeyedSingleton(WallClock.Key, TimeProvider.System);
+        services.AddMonetaBearer()
             .AddScheme<AuthenticationSchemeOptions, OperatorSessionHandler>(OperatorSessionHandler.SchemeName, null)
             // An operator route takes the admin token from a script, or an operator session from a browser.
             .AddPolicyScheme(OperatorsScheme, null, options => options.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.Count > 0 ? MonetaBearerHandler.SchemeName : OperatorSessionHandler.SchemeName);
+                context.Request.Headers.Authorization.Count > 0 ? JwtBearerDefaults.AuthenticationScheme : OperatorSessionHandler.SchemeName);
         services.AddAuthorizationBuilder()
             .AddPolicy(OperatorsApi.Policy, policy => policy.AddAuthenticationSchemes(OperatorsScheme).RequireRole(Caller.AdminRole));
-        services.AddOpenApi();
+        services.AddMonetaOpenApi();
         return services;
     }
 
@@ -54,8 +58,13 @@ public static class MonetaApi
         app.UseMonetaRateLimits(app.Services.GetRequiredService<RateLimitOptions>());
         app.UseAuthorization();
         app.Use(EnforceAuthorizationMatrix);
+        app.Use(QueryParameters.RefuseUnknown);
+        app.Use(IdempotencyKeys.Middleware);
         // One document, at a fixed address: the OpenAPI handler answers an unknown document name with a plain-text 404.
         app.MapOpenApi("/openapi/v1.json");
+        // The API reference for people, in development only (it loads the document above in the browser).
+        if (app.Environment.IsDevelopment())
+            app.MapScalarApiReference("/docs", options => options.WithTitle("Moneta Core API").WithOpenApiRoutePattern("/openapi/v1.json"));
         app.MapAuthApi()
             .MapOrganizationsApi()
             .MapMPassApi()

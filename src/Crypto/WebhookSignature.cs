@@ -1,12 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
+using StandardWebhooks;
 
 namespace Moneta.Crypto;
 
 /// <summary>
-/// Webhook signing per the Standard Webhooks specification: the signature is HMAC-SHA256 over
-/// "{webhook-id}.{webhook-timestamp}.{body}", keyed with the base64 part of a "whsec_" secret, sent as "v1,{base64}".
-/// During a secret rotation the header carries one signature per secret, separated by spaces.
+/// Webhook signing per the Standard Webhooks specification, by its .NET library (which reproduces the
+/// specification's example, WebhookSignatureTests): HMAC-SHA256 over "{webhook-id}.{webhook-timestamp}.{body}",
+/// keyed with the base64 part of a "whsec_" secret, sent as "v1,{base64}". During a secret rotation the header
+/// carries one signature per secret, separated by spaces, which every Standard Webhooks verifier accepts.
 /// </summary>
 public static class WebhookSignature
 {
@@ -17,19 +19,12 @@ public static class WebhookSignature
     public static string GenerateSecret() => SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(SecretBytes));
 
     /// <summary>The value of the webhook-signature header: "v1,{signature}" for each secret.</summary>
+    /// <param name="body">UTF-8 JSON: the library signs text, and valid UTF-8 decodes and encodes back to the same bytes.</param>
     public static string Header(IEnumerable<string> secrets, string messageId, long timestamp, ReadOnlySpan<byte> body)
     {
-        var signedContent = SignedContent(messageId, timestamp, body);
-        return string.Join(' ', secrets.Select(secret => "v1," + Convert.ToBase64String(HMACSHA256.HashData(Key(secret), signedContent))));
-    }
-
-    private static byte[] SignedContent(string messageId, long timestamp, ReadOnlySpan<byte> body)
-    {
-        var prefix = Encoding.UTF8.GetBytes($"{messageId}.{timestamp}.");
-        var content = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(content, 0);
-        body.CopyTo(content.AsSpan(prefix.Length));
-        return content;
+        var text = Encoding.UTF8.GetString(body);
+        var at = DateTimeOffset.FromUnixTimeSeconds(timestamp);
+        return string.Join(' ', secrets.Select(secret => new StandardWebhook(Key(secret)).Sign(messageId, at, text)));
     }
 
     private static byte[] Key(string secret) =>

@@ -1,6 +1,7 @@
 using Moneta.Api;
 using Moneta.Api.Auth;
 using Moneta.Api.Http;
+using Moneta.Api.Sandbox;
 using Moneta.Crypto;
 using Moneta.Grains.Templates;
 using Moneta.Grains.Webhooks;
@@ -29,7 +30,8 @@ public static class MonetaSilo
         var development = builder.Environment.IsDevelopment();
 
         var storagePath = config["Storage:Sqlite:Path"] ?? "./data/moneta.db";
-        var auth = AuthSettings(config, development);
+        var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(storagePath))!;
+        var auth = AuthSettings(config, development, dataDirectory);
 
         var managementHosts = ListenOnManagementPort(builder, config);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -47,7 +49,8 @@ public static class MonetaSilo
         services.AddSingleton<TemplateCatalog>();
         services.AddSingleton(WebhookSettings(config, development));
         services.AddSingleton<OutboundAddressPolicy>();
-        services.AddSingleton<WebhookSender>();
+        // webhook-timestamp is checked against the receiver's clock, so it is real time even while a sandbox clock runs ahead.
+        services.AddSingleton(provider => new WebhookSender(provider.GetRequiredService<WebhookOptions>(), provider.GetRequiredService<OutboundAddressPolicy>(), TimeProvider.System));
         services.AddSingleton<WebhookMetrics>();
         builder.UseOrleans(silo =>
         {
@@ -59,6 +62,8 @@ public static class MonetaSilo
             silo.AddDashboard(options => options.HideTrace = !development);
         });
         services.AddMonetaTelemetry(builder.Configuration);
+        var sandbox = builder.Environment.HasSandboxClock();
+        if (sandbox) services.AddSandboxClock();
         var rateLimits = new RateLimitOptions();
         config.GetSection("RateLimits").Bind(rateLimits);
         var operators = new OperatorsOptions { SecureCookies = !development, ManagementHosts = managementHosts };
@@ -66,8 +71,25 @@ public static class MonetaSilo
 
         var app = builder.Build();
         app.UseMonetaApi();
+        if (sandbox) app.MapSandboxApi();
         if (development && config["AdminToken"] is null)
-            app.Logger.LogWarning("Development admin token (set Moneta:AdminToken to choose your own): {AdminToken}", auth.AdminToken);
+        {
+            var tokenFile = Path.Combine(dataDirectory, AdminToken.DevelopmentFileName);
+            app.Logger.LogWarning("Development admin token, kept in {File} (set Moneta:AdminToken to choose your own): {AdminToken}", tokenFile, auth.AdminToken);
+        }
+
+        if (development && config["Issuer"] is null)
+        {
+            // A partner follows discovery: in development it must name the address this silo really listens on.
+            var logger = app.Logger;
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                var issuer = ListeningAddress(app) ?? auth.Issuer;
+                auth.Issuer = issuer;
+                if (logger.IsEnabled(LogLevel.Information)) logger.LogInformation("Development issuer (discovery, token audience): {Issuer}", issuer);
+            });
+        }
+
         return app;
     }
 
@@ -75,12 +97,12 @@ public static class MonetaSilo
     /// Moneta:Auth, then the checked Moneta:Issuer and Moneta:AdminToken over it: bound the other way round,
     /// Moneta:Auth:AdminToken replaced a checked token with one of any length.
     /// </summary>
-    private static MonetaAuthOptions AuthSettings(IConfiguration config, bool development)
+    private static MonetaAuthOptions AuthSettings(IConfiguration config, bool development, string dataDirectory)
     {
         var auth = new MonetaAuthOptions();
         config.GetSection("Auth").Bind(auth);
         auth.Issuer = config["Issuer"] ?? (development ? "http://localhost:5080" : throw new InvalidOperationException("Set Moneta:Issuer (Moneta's public base URL) in production."));
-        auth.AdminToken = AdminToken.Resolve(config["AdminToken"], development);
+        auth.AdminToken = AdminToken.Resolve(config["AdminToken"], development, dataDirectory);
 
         // The protocol promises partners that an assertion more than five minutes ahead is refused; a configuration
         // may make that stricter, never looser.
@@ -92,6 +114,21 @@ public static class MonetaSilo
         if (auth.AccessTokenLifetime <= TimeSpan.Zero || auth.AccessTokenLifetime > TimeSpan.FromHours(1))
             throw new InvalidOperationException($"Moneta:Auth:AccessTokenLifetime must be positive and at most 01:00:00; it is {auth.AccessTokenLifetime:c}.");
         return auth;
+    }
+
+    /// <summary>The first address the server listens on, a wildcard host (0.0.0.0, [::], +, *) read as localhost.</summary>
+    private static string? ListeningAddress(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses.OrderBy(a => a.StartsWith("https", StringComparison.Ordinal) ? 1 : 0))
+        {
+            var normalized = address.Replace("://0.0.0.0:", "://localhost:", StringComparison.Ordinal).Replace("://[::]:", "://localhost:", StringComparison.Ordinal)
+                .Replace("://+:", "://localhost:", StringComparison.Ordinal).Replace("://*:", "://localhost:", StringComparison.Ordinal);
+            if (Uri.TryCreate(normalized, UriKind.Absolute, out var uri)) return uri.GetLeftPart(UriPartial.Authority);
+        }
+
+        return null;
     }
 
     /// <summary>Moneta:Webhooks. Private networks are allowed in development only, unless configured otherwise.</summary>

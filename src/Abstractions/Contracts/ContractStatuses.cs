@@ -9,5 +9,9 @@ public static class ContractStatuses
 
     public static string PendingSignatureOf(string role) => $"pending_{role}_signature";
 
+    /// <summary>Every status a contract can be seen in (Moneta's own turn never shows: it countersigns at once).</summary>
+    public static IReadOnlyList<string> All { get; } =
+        [PendingSignatureOf(Roles.Mo), PendingSignatureOf(Roles.Publisher), Finalized, Rejected, Expired, Voided];
+
     public static bool IsPending(string status) => status.StartsWith("pending_", StringComparison.Ordinal);
 }

@@ -25,6 +25,10 @@ public sealed class DomainException : Exception
     [Id(1)]
     public string Code { get; private set; } = "";
 
+    /// <summary>Members the problem carries besides <c>code</c> to say what to fix (never anything secret).</summary>
+    [Id(2)]
+    public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>();
+
     public static DomainException Invalid(string code, string message) => new(ErrorKind.Invalid, code, message);
 
     public static DomainException Forbidden(string code, string message) => new(ErrorKind.Forbidden, code, message);

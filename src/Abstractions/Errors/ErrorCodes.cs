@@ -18,6 +18,12 @@ public static class ErrorCodes
     public const string InvalidCursor = "invalid_cursor";
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string UnknownQueryParameter = "unknown_query_parameter";
+
+    // Idempotency-Key
+    public const string InvalidIdempotencyKey = "invalid_idempotency_key";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string IdempotencyKeyInUse = "idempotency_key_in_use";
 
     // Authentication and authorization
     public const string Unauthenticated = "unauthenticated";
@@ -79,4 +85,6 @@ public static class ErrorCodes
     public const string TooManyWebhookEndpoints = "too_many_webhook_endpoints";
     public const string WebhookDeliveryNotFound = "webhook_delivery_not_found";
     public const string DeliveryNotDead = "delivery_not_dead";
+    public const string DeliveryNotPending = "delivery_not_pending";
+    public const string WebhookEndpointDisabled = "webhook_endpoint_disabled";
 }

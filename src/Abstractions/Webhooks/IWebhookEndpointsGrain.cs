@@ -17,6 +17,9 @@ public interface IWebhookEndpointsGrain : IGrainWithStringKey
     /// <summary>A new secret signs from now on; the old one also signs until <paramref name="overlap"/> (null: the configured default) has passed.</summary>
     Task<WebhookEndpointWithSecret> RotateSecret(string endpointId, TimeSpan? overlap);
 
+    /// <summary>Sends a signed webhook.test event to the endpoint through the normal delivery path (outbox, dispatcher, retries).</summary>
+    Task<WebhookTestSent> SendTest(string endpointId);
+
     /// <summary>Moneta disables an endpoint that answered 410 Gone; its organization may enable it again.</summary>
     Task Disable(string endpointId, string reason);
 

@@ -17,9 +17,12 @@ public static class WebhookEventTypes
     /// <summary>To the MO that issued the mPass.</summary>
     public const string MPassStatusChanged = "mpass.status_changed";
 
+    /// <summary>To the one endpoint it was asked for (POST .../webhooks/{endpoint_id}/test), whatever its event_types.</summary>
+    public const string WebhookTest = "webhook.test";
+
     public static IReadOnlyList<string> All { get; } =
     [
         ContractAwaitingSignature, ContractFinalized, ContractRejected, ContractExpired, ContractVoided,
-        OrganizationStatusChanged, MPassStatusChanged,
+        OrganizationStatusChanged, MPassStatusChanged, WebhookTest,
     ];
 }

@@ -4,14 +4,16 @@ using Moneta.Crypto;
 
 namespace Moneta.Api.Auth;
 
-/// <summary>Moneta's short-lived access tokens: ES256 JWTs signed with Moneta's own key, naming the organization.</summary>
+/// <summary>
+/// Moneta's short-lived access tokens: ES256 JWTs signed with Moneta's own key, naming the organization. The
+/// validation rules are handed to ASP.NET Core's JwtBearer handler (<see cref="MonetaBearer"/>).
+/// </summary>
 public sealed class AccessTokens
 {
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly MonetaAuthOptions _auth;
     private readonly TimeProvider _clock;
     private readonly SigningCredentials _credentials;
-    private readonly TokenValidationParameters _validation;
 
     public AccessTokens(MonetaAuthOptions auth, MonetaKeys monetaKeys, TimeProvider clock)
     {
@@ -19,10 +21,11 @@ public sealed class AccessTokens
         _clock = clock;
         var signing = monetaKeys.Signing;
         _credentials = new SigningCredentials(new ECDsaSecurityKey(signing.CreatePrivateAlgorithm()) { KeyId = signing.Kid }, SecurityAlgorithms.EcdsaSha256);
-        _validation = new TokenValidationParameters
+        Validation = new TokenValidationParameters
         {
-            ValidIssuer = auth.Issuer,
-            ValidAudience = auth.Issuer,
+            // Read at each validation: in development the issuer is the address the silo turned out to listen on.
+            IssuerValidator = (issuer, _, _) => issuer == _auth.Issuer ? issuer : throw new SecurityTokenInvalidIssuerException("The token was not issued by this Moneta.") { InvalidIssuer = issuer },
+            AudienceValidator = (audiences, _, _) => audiences.Contains(_auth.Issuer),
             // Tokens made by a silo on either side of a key rotation are valid on every silo.
             IssuerSigningKeys = [.. monetaKeys.Published.Select(key => new ECDsaSecurityKey((System.Security.Cryptography.ECDsa)key.CreateAlgorithm()) { KeyId = key.Kid })],
             TryAllIssuerSigningKeys = false,
@@ -31,9 +34,13 @@ public sealed class AccessTokens
             RequireExpirationTime = true,
             RequireSignedTokens = true,
             ClockSkew = auth.ClockSkew,
-            LifetimeValidator = (notBefore, expires, _, parameters) => Lifetime.IsCurrent(notBefore, expires, _clock.GetUtcNow(), parameters.ClockSkew),
+            LifetimeValidator = (notBefore, expires, _, parameters) => Lifetime.Check(notBefore, expires, _clock.GetUtcNow(), parameters.ClockSkew),
+            NameClaimType = "sub",
         };
     }
+
+    /// <summary>What a Moneta access token must be: our ES256 key, issuer and audience, <c>typ</c> at+jwt, current on Moneta's clock.</summary>
+    public TokenValidationParameters Validation { get; }
 
     public (string Token, int ExpiresIn) Issue(string organizationId, string kind)
     {
@@ -56,20 +63,19 @@ public sealed class AccessTokens
         });
         return (token, (int)_auth.AccessTokenLifetime.TotalSeconds);
     }
-
-    /// <summary>The organization the token names, or null if the token is not a valid Moneta access token.</summary>
-    public async Task<(string OrganizationId, string Kind)?> ValidateAsync(string token)
-    {
-        var result = await _handler.ValidateTokenAsync(token, _validation);
-        if (!result.IsValid) return null;
-        return result.Claims.TryGetValue("sub", out var sub) && result.Claims.TryGetValue(Caller.KindClaim, out var kind)
-            ? ((string)sub, (string)kind)
-            : null;
-    }
 }
 
 internal static class Lifetime
 {
-    public static bool IsCurrent(DateTime? notBefore, DateTime? expires, DateTimeOffset now, TimeSpan skew) =>
-        expires is { } exp && now.UtcDateTime - skew < exp && (notBefore is not { } nbf || nbf <= now.UtcDateTime + skew);
+    /// <summary>
+    /// True when current at <paramref name="now"/> within the skew; otherwise throws the exception that says which
+    /// end failed, so a refusal can say "expired at ..." rather than "invalid".
+    /// </summary>
+    public static bool Check(DateTime? notBefore, DateTime? expires, DateTimeOffset now, TimeSpan skew)
+    {
+        if (expires is not { } exp) throw new SecurityTokenNoExpirationException("The token has no exp.");
+        if (now.UtcDateTime - skew >= exp) throw new SecurityTokenExpiredException("The token has expired.") { Expires = exp };
+        if (notBefore is { } nbf && nbf > now.UtcDateTime + skew) throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = nbf };
+        return true;
+    }
 }

@@ -53,6 +53,10 @@ public static class AuthorizationMatrix
         // Public: discovery, liveness, and the token endpoint (its client authenticates in the body).
         new("GET", "/health", CallerKinds.Everyone, "liveness probe"),
         new("GET", "/openapi/v1.json", CallerKinds.Everyone, "the API description is public"),
+        new("GET", "/docs/{documentName?}", CallerKinds.Everyone, "the API reference page (Development only)"),
+        new("GET", "/docs/scalar.js", CallerKinds.Everyone, "the API reference page (Development only)"),
+        new("GET", "/docs/scalar.aspnetcore.js", CallerKinds.Everyone, "the API reference page (Development only)"),
+        new("GET", "/docs/favicon.svg", CallerKinds.Everyone, "the API reference page (Development only)"),
         new("GET", "/.well-known/openid-configuration", CallerKinds.Everyone, "discovery"),
         new("GET", "/.well-known/jwks.json", CallerKinds.Everyone, "Moneta's public keys verify its signatures"),
         new("POST", "/api/v1/auth/token", CallerKinds.Everyone, "client authentication is the signed client_assertion"),
@@ -64,6 +68,8 @@ public static class AuthorizationMatrix
         new("GET", "/api/v1/admin/cluster", CallerKinds.Admin, "operators only: the silos of the cluster"),
         new("GET", "/metrics", CallerKinds.Admin, "operators only: the Prometheus scrape"),
         .. DashboardRoutes.Select(route => new AuthorizationRule("GET", "/dashboard" + route, CallerKinds.Admin, "operators only: the Orleans Dashboard shows grain state and logs")),
+        new("GET", "/api/v1/admin/clock", CallerKinds.Admin, "sandbox clock (Development and Sandbox only)"),
+        new("POST", "/api/v1/admin/clock/advance", CallerKinds.Admin, "sandbox clock (Development and Sandbox only)"),
 
         // Organizations: the administrator registers and moves through the lifecycle; an organization manages its own profile and keys.
         new("POST", "/api/v1/organizations/{kind}", CallerKinds.Admin, "registration"),
@@ -108,9 +114,11 @@ public static class AuthorizationMatrix
         new("DELETE", "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}", CallerKinds.AdminOrMo, "an organization's own endpoints"),
         new("POST", "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/secret/rotate", CallerKinds.AdminOrMo, "the secret is the organization's to replace"),
         new("POST", "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/redrive", CallerKinds.AdminOrMo, "an organization resends what its endpoint missed"),
+        new("POST", "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/test", CallerKinds.AdminOrMo, "an organization tests its own receiver"),
         new("GET", "/api/v1/webhooks/deliveries/", CallerKinds.AdminOrMo, "deliveries to the caller's own endpoint"),
         new("GET", "/api/v1/webhooks/deliveries/{delivery_id}", CallerKinds.AdminOrMo, "deliveries to the caller's own endpoint"),
         new("POST", "/api/v1/webhooks/deliveries/{delivery_id}/redrive", CallerKinds.AdminOrMo, "deliveries to the caller's own endpoint"),
+        new("POST", "/api/v1/webhooks/deliveries/{delivery_id}/retry", CallerKinds.AdminOrMo, "deliveries to the caller's own endpoint"),
     ];
 
     private const CallerKinds PartnerKinds = CallerKinds.Mo | CallerKinds.Publisher | CallerKinds.Unrelated;

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Moneta.Contracts;
-using Moneta.MPasses;
-using Moneta.Organizations;
 
 namespace Moneta.Api.Endpoints;
 
@@ -82,49 +80,14 @@ public static class ContractsApi
     public static async Task<Ok<ContractView>> Void(string id, Caller caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IContractGrain>(Require.Id(id, "id")).Void(caller.PartyId));
 
-    /// <summary>
-    /// One filter per query. The administrator reads the global indexes; a partner reads only indexes of its own
-    /// contracts (by its own mo_id or publisher_id, by status within its role, by an mPass it issued or has
-    /// contracts on), so neither the items nor the cursor, which names the last entry read, can reveal another's.
-    /// </summary>
+    /// <summary>A party, a status, both, or an mPass; optionally a creation time range (<see cref="ContractListing"/>).</summary>
     public static async Task<Ok<ContractPage>> List(
-        string? mo_id, string? publisher_id, string? mpass_id, string? status, string? cursor, int? limit,
-        Caller caller, IGrainFactory grains, IGrainIndex index)
+        string? mo_id, string? publisher_id, string? mpass_id, string? status, string? created_after, string? created_before, string? cursor, int? limit,
+        Caller caller, IGrainFactory grains, IGrainIndex index, TimeProvider clock)
     {
-        var filters = new[] { ("mo_id", mo_id), ("publisher_id", publisher_id), ("mpass_id", mpass_id), ("status", status) }
-            .Where(f => f.Item2 is not null).ToList();
-        if (filters.Count != 1)
-            throw DomainException.Invalid(ErrorCodes.InvalidRequest, "Filter by exactly one of mo_id, publisher_id, mpass_id or status.");
-        (string Index, string Key) filter = (filters[0].Item1, Require.Id(filters[0].Item2, filters[0].Item1));
-        var target = caller.IsAdmin ? filter : await OwnIndexAsync(filter, caller, grains);
-        if (target is null) return TypedResults.Ok(new ContractPage([], null));
-        var page = await Paging.QueryAsync<IContractGrain>(index, target.Value.Index, target.Value.Key, cursor, limit);
-
-        var contracts = await Task.WhenAll(page.Keys.Select(id => grains.GetGrain<IContractGrain>(id).Find()));
-        var visible = contracts.OfType<ContractView>().Where(c => caller.IsAdmin || c.IsParty(caller.OrganizationId!)).ToList();
-        return TypedResults.Ok(new ContractPage(visible, page.NextCursor));
-    }
-
-    /// <summary>The partner's own index for a filter, or null when nothing can match (an mPass another MO issued).</summary>
-    private static async Task<(string Index, string Key)?> OwnIndexAsync((string Index, string Key) filter, Caller caller, IGrainFactory grains)
-    {
-        var self = caller.PartyId;
-        var isMo = caller.OrganizationKind == OrganizationKinds.Mo;
-        switch (filter.Index)
-        {
-            case "mo_id" or "publisher_id" when filter.Key != self:
-                throw DomainException.Forbidden(ErrorCodes.Forbidden, $"You may list contracts by your own {filter.Index} only.");
-            case "mo_id" or "publisher_id":
-                return filter;
-            case "status":
-                return (isMo ? "mo_status" : "publisher_status", $"{self}/{filter.Key}");
-            case "mpass_id" when !isMo:
-                return ("publisher_mpass", $"{self}/{filter.Key}");
-            default:
-                // A contract's mPass is always issued by its MO: the issuer's contracts are all the mPass has.
-                var mpass = await grains.GetGrain<IMPassGrain>(filter.Key).Find();
-                return mpass?.MoId == self ? filter : null;
-        }
+        var filter = new ContractFilter(mo_id, publisher_id, mpass_id, status,
+            Require.Timestamp(created_after, "created_after"), Require.Timestamp(created_before, "created_before"));
+        return TypedResults.Ok(await ContractListing.ListAsync(filter, cursor, limit, caller, grains, index, clock));
     }
 
     /// <summary>A contract the caller is not a party to answers as not found: contract ids cannot be probed.</summary>

@@ -22,12 +22,12 @@ public static class MPassApi
         return app;
     }
 
-    public static async Task<Created<MPassView>> Issue(IssueMPassRequest request, Caller caller, IGrainFactory grains)
+    public static async Task<Created<MPassView>> Issue(IssueMPassRequest request, Caller caller, NewResourceId newId, IGrainFactory grains)
     {
         var moId = Require.Id(request.MoId, "mo_id");
         caller.EnsureAdminOr(moId);
         var issue = new MPassIssue(moId, Require.Id(request.Tier, "tier"), request.ValidUntil, caller.Actor);
-        var id = Guid.NewGuid().ToString();
+        var id = newId.Value;
         var mpass = await grains.GetGrain<IMPassGrain>(id).Issue(issue);
         return TypedResults.Created($"/api/v1/mpass/{id}", mpass);
     }

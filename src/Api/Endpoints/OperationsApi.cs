@@ -5,7 +5,10 @@ public static class OperationsApi
 {
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().WithTags("Operations");
+        app.MapGet("/health", () => TypedResults.Ok(new Health("ok"))).AllowAnonymous().WithTags("Operations");
         return app;
     }
+
+    /// <summary>The silo answers: it is up.</summary>
+    public sealed record Health(string Status);
 }

@@ -27,11 +27,11 @@ public static class OrganizationsApi
         return app;
     }
 
-    public static async Task<Created<OrganizationView>> Register(string kind, RegisterOrganizationRequest request, Caller caller, IGrainFactory grains)
+    public static async Task<Created<OrganizationView>> Register(string kind, RegisterOrganizationRequest request, Caller caller, NewResourceId newId, IGrainFactory grains)
     {
         caller.EnsureAdmin();
         kind = Require.OneOf(kind, "kind", OrganizationKinds.Mo, OrganizationKinds.Publisher);
-        var id = request.Id is null ? Guid.NewGuid().ToString() : Require.Id(request.Id, "id");
+        var id = request.Id is null ? newId.Value : Require.Id(request.Id, "id");
         var profile = Profile(request.Name, request.Metadata, request.Services, request.Industries);
         string? mic = null;
         if (kind == OrganizationKinds.Mo)

@@ -21,19 +21,21 @@ public static class WebhooksApi
         endpoints.MapDelete("/{endpoint_id}", Delete);
         endpoints.MapPost("/{endpoint_id}/secret/rotate", RotateSecret);
         endpoints.MapPost("/{endpoint_id}/redrive", RedriveDead);
+        endpoints.MapPost("/{endpoint_id}/test", SendTest);
 
         var deliveries = app.MapGroup("/api/v1/webhooks/deliveries").WithTags("Webhooks").RequireAuthorization();
         deliveries.MapGet("/", ListDeliveries);
         deliveries.MapGet("/{delivery_id}", GetDelivery);
         deliveries.MapPost("/{delivery_id}/redrive", Redrive);
+        deliveries.MapPost("/{delivery_id}/retry", RetryNow);
         return app;
     }
 
     /// <summary>The answer carries the signing secret; it is shown this once (and again only by rotating it).</summary>
-    public static async Task<Created<WebhookEndpointWithSecret>> Create(string kind, string id, CreateEndpointRequest request, Caller caller, IGrainFactory grains)
+    public static async Task<Created<WebhookEndpointWithSecret>> Create(string kind, string id, CreateEndpointRequest request, Caller caller, NewResourceId newId, IGrainFactory grains)
     {
         var organization = await OwnEndpointsAsync(kind, id, caller, grains);
-        var registration = new WebhookEndpointRegistration(Require.Text(request.Url, "url", 2048), EventTypes(request.EventTypes) ?? [], request.Description);
+        var registration = new WebhookEndpointRegistration(Require.Text(request.Url, "url", 2048), EventTypes(request.EventTypes) ?? [], request.Description, newId.Value);
         var created = await organization.Create(registration);
         return TypedResults.Created($"/api/v1/organizations/{kind}/{id}/webhooks/{created.Endpoint.Id}", created);
     }
@@ -95,6 +97,25 @@ public static class WebhooksApi
         while (cursor is not null && redriven < MaxRedrivenPerRequest);
 
         return TypedResults.Accepted($"/api/v1/webhooks/deliveries?endpoint_id={endpoint_id}", new RedriveSummary(redriven, cursor is not null));
+    }
+
+    /// <summary>A signed webhook.test event to this endpoint alone, through the normal delivery path; follow it at the delivery's URL.</summary>
+    public static async Task<Accepted<WebhookTestSent>> SendTest(string kind, string id, string endpoint_id, Caller caller, IGrainFactory grains)
+    {
+        var organization = await OwnEndpointsAsync(kind, id, caller, grains);
+        var sent = await organization.SendTest(Require.Id(endpoint_id, "endpoint_id"));
+        return TypedResults.Accepted($"/api/v1/webhooks/deliveries/{sent.DeliveryId}", sent);
+    }
+
+    /// <summary>A pending delivery waiting for its next attempt is attempted now; the answer is the delivery after that attempt.</summary>
+    public static async Task<Accepted<WebhookDeliveryView>> RetryNow(string delivery_id, Caller caller, IGrainFactory grains)
+    {
+        var delivery = await FindVisibleDeliveryAsync(delivery_id, caller, grains);
+        if (delivery.Status != WebhookDeliveryStatuses.Pending)
+            throw DomainException.Conflict(ErrorCodes.DeliveryNotPending, $"Delivery '{delivery_id}' is {delivery.Status}; only pending deliveries are retried now (dead ones are redriven).");
+        var dispatcherKey = await grains.GetGrain<IWebhookDeliveryGrain>(delivery_id).DispatcherKey();
+        await grains.GetGrain<IWebhookDispatcherGrain>(dispatcherKey!).RetryNow(delivery_id);
+        return TypedResults.Accepted($"/api/v1/webhooks/deliveries/{delivery_id}", (await grains.GetGrain<IWebhookDeliveryGrain>(delivery_id).Find())!);
     }
 
     /// <summary>An endpoint's deliveries, newest last, optionally only those in one status.</summary>

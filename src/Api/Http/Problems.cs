@@ -11,7 +11,7 @@ public static class Problems
         return TypedResults.Problem(detail: detail, statusCode: status, title: TitleOf(status), type: $"https://moneta.network/problems/{code}", extensions: members);
     }
 
-    public static IResult From(DomainException e) => Of(StatusOf(e.Kind), e.Code, e.Message);
+    public static IResult From(DomainException e) => Of(StatusOf(e.Kind), e.Code, e.Message, e.Details.ToDictionary(d => d.Key, d => (object?)d.Value));
 
     public static int StatusOf(ErrorKind kind) => kind switch
     {

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Moneta.Api.Http;
 
 /// <summary>Checks on request members, each failing with a problem that names the member.</summary>
-public static class Require
+public static partial class Require
 {
     public static T Present<T>([NotNull] T? value, string member) where T : class =>
         value ?? throw DomainException.Invalid(ErrorCodes.MissingField, $"'{member}' is required.");
@@ -108,4 +108,16 @@ public static class Require
             ? value
             : throw DomainException.Invalid(ErrorCodes.InvalidField, $"'{member}' must be one of: {string.Join(", ", allowed)}.");
     }
+
+    /// <summary>An RFC 3339 timestamp with its offset (2026-11-21T14:00:00Z), or null when absent.</summary>
+    public static DateTimeOffset? Timestamp(string? value, string member)
+    {
+        if (value is null) return null;
+        return Rfc3339Pattern().IsMatch(value) && DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed)
+            ? parsed
+            : throw DomainException.Invalid(ErrorCodes.InvalidField, $"'{member}' must be an RFC 3339 timestamp with an offset, e.g. 2026-11-21T14:00:00Z.");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex Rfc3339Pattern();
 }

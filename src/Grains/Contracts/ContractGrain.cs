@@ -7,6 +7,7 @@ using Moneta.Grains.Templates;
 using Moneta.Grains.Webhooks;
 using Moneta.MPasses;
 using Moneta.Organizations;
+using Moneta.Webhooks;
 
 namespace Moneta.Grains.Contracts;
 
@@ -180,8 +181,22 @@ public sealed class ContractGrain(
 
         var key = signer.KeyValidAt(header.Kid, now)
             ?? throw DomainException.Invalid(ErrorCodes.UnknownKid, $"Organization '{signer.Id}' has no key '{header.Kid}' valid now (unknown, not yet valid, expired, retired or revoked).");
-        if (!DetachedJws.Verify(signature, signingInput, partnerKeys.Get(key.Jwk)))
-            throw DomainException.Invalid(ErrorCodes.InvalidSignature, "The signature does not verify over the canonical signing input of this step (see docs/protocol.md).");
+        var partnerKey = partnerKeys.Get(key.Jwk);
+        if (!DetachedJws.Verify(signature, signingInput, partnerKey))
+        {
+            // What Moneta verified against, so the partner can compare it with what it signed; nothing here is secret.
+            throw new DomainException(ErrorKind.Invalid, ErrorCodes.InvalidSignature,
+                $"The signature does not verify with key '{key.Kid}' ({partnerKey.Algorithm}) over the canonical signing input of this step. Compare signing_input_sha256 with the SHA-256 of the bytes you signed (docs/protocol.md section 5.3).")
+            {
+                Details = new Dictionary<string, string>
+                {
+                    ["signing_input_sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(signingInput)),
+                    ["kid"] = key.Kid,
+                    ["alg"] = partnerKey.Algorithm,
+                },
+            };
+        }
+
         return key.Kid;
     }
 
@@ -261,7 +276,7 @@ public sealed class ContractGrain(
         var occurredAt = next.AuditLog[^1].At;
         foreach (var (recipient, eventType) in ContractNotifications.Between(Contract, next))
         {
-            var data = new { Contract = next.ToView(), AwaitingRole = next.NextRole };
+            var data = new ContractEventData(next.ToView(), next.NextRole);
             state.Outbox.Announce(recipient, "contract", ContractId, WebhookAnnouncements.NewEvent(eventType, occurredAt, data));
         }
 

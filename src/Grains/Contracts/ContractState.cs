@@ -7,26 +7,43 @@ using Moneta.Grains.Templates;
 namespace Moneta.Grains.Contracts;
 
 /// <summary>A contract as stored. Immutable: every step returns a new state, stored before it is answered.</summary>
+[GenerateSerializer, Immutable, Alias("Moneta.Grains.ContractState")]
 public sealed record ContractState : IIndexedState
 {
+    [Id(0)]
     public string ContractId { get; init; } = "";
+    [Id(1)]
     public string TemplateId { get; init; } = "";
+    [Id(2)]
     public int TemplateVersion { get; init; }
+    [Id(3)]
     public string MoId { get; init; } = "";
+    [Id(4)]
     public string PublisherId { get; init; } = "";
+    [Id(5)]
     public string MpassId { get; init; } = "";
+    [Id(6)]
     public JsonElement Payload { get; init; }
+    [Id(7)]
     public IReadOnlyList<string> SigningOrder { get; init; } = [];
+    [Id(8)]
     public IReadOnlyList<ContractSignature> Signatures { get; init; } = [];
+    [Id(9)]
     public string Status { get; init; } = "";
+    [Id(10)]
     public DateTimeOffset CreatedAt { get; init; }
+    [Id(11)]
     public DateTimeOffset ExpiresAt { get; init; }
+    [Id(12)]
     public DateTimeOffset? FinalizedAt { get; init; }
+    [Id(13)]
     public ContractRejection? Rejection { get; init; }
 
     /// <summary>SHA-256 of the canonical initiation request: an identical retry is recognised, a different one refused.</summary>
+    [Id(14)]
     public string InitiationDigest { get; init; } = "";
 
+    [Id(15)]
     public IReadOnlyList<AuditEvent> AuditLog { get; init; } = [];
 
     public bool IsPending => ContractStatuses.IsPending(Status);
@@ -112,6 +129,11 @@ public sealed record ContractState : IIndexedState
         yield return new IndexEntry("publisher_status", $"{PublisherId}/{Status}", created);
         // Lets a publisher read an mPass that appears in one of its contracts, and list those contracts.
         yield return new IndexEntry("publisher_mpass", $"{PublisherId}/{MpassId}", created);
+        // Month buckets, so that a list from a time on (created_after) starts at that month instead of the beginning.
+        var month = CreatedAt.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        yield return new IndexEntry("month", month, created);
+        yield return new IndexEntry("mo_month", $"{MoId}/{month}", created);
+        yield return new IndexEntry("publisher_month", $"{PublisherId}/{month}", created);
     }
 
     public ContractView ToView() => new(

@@ -77,7 +77,7 @@ public sealed class MPassGrain([OutboxState] IOutboxState<MPassState> state, Tim
         var next = state.State.MoveTo(change, now);
         if (next.Status != state.State.Status)
         {
-            var data = new { MpassId = MPassId, next.MoId, From = state.State.Status, To = next.Status, change.Reason };
+            var data = new MPassStatusChangedData(MPassId, next.MoId, state.State.Status, next.Status, change.Reason);
             state.Outbox.Announce(next.MoId, "mpass", MPassId, WebhookAnnouncements.NewEvent(WebhookEventTypes.MPassStatusChanged, now, data));
         }
 

@@ -7,17 +7,26 @@ using Moneta.MPasses;
 
 namespace Moneta.Grains.MPasses;
 
+[GenerateSerializer, Immutable, Alias("Moneta.Grains.MPassState")]
 public sealed record MPassState : IIndexedState
 {
+    [Id(0)]
     public string MoId { get; init; } = "";
+    [Id(1)]
     public string Tier { get; init; } = "";
+    [Id(2)]
     public string Status { get; init; } = MPassStatuses.Active;
+    [Id(3)]
     public DateTimeOffset? ValidUntil { get; init; }
+    [Id(4)]
     public DateTimeOffset IssuedAt { get; init; }
+    [Id(5)]
     public DateTimeOffset UpdatedAt { get; init; }
     /// <summary>The recent entries of the audit log; older ones are sealed in <see cref="SealedAuditSegments"/> archive segments.</summary>
+    [Id(6)]
     public IReadOnlyList<LifecycleEvent> AuditLog { get; init; } = [];
 
+    [Id(7)]
     public int SealedAuditSegments { get; init; }
 
     /// <summary>Revoked and expired are final.</summary>

@@ -57,7 +57,7 @@ public sealed class OrganizationGrain([OutboxState] IOutboxState<OrganizationSta
         var next = state.State.MoveTo(change, now);
         if (next.Status != state.State.Status)
         {
-            var data = new { OrganizationId = OrganizationId, next.Kind, From = state.State.Status, To = next.Status, change.Reason };
+            var data = new OrganizationStatusChangedData(OrganizationId, next.Kind, state.State.Status, next.Status, change.Reason);
             state.Outbox.Announce(OrganizationId, "organization", OrganizationId, WebhookAnnouncements.NewEvent(WebhookEventTypes.OrganizationStatusChanged, now, data));
         }
 

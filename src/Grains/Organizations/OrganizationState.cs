@@ -9,21 +9,34 @@ using Moneta.Organizations;
 namespace Moneta.Grains.Organizations;
 
 /// <summary>An organization as stored. Immutable: every change returns a new state with its audit event appended.</summary>
+[GenerateSerializer, Immutable, Alias("Moneta.Grains.OrganizationState")]
 public sealed record OrganizationState : IIndexedState
 {
+    [Id(0)]
     public string Kind { get; init; } = "";
+    [Id(1)]
     public string Name { get; init; } = "";
+    [Id(2)]
     public string? Mic { get; init; }
+    [Id(3)]
     public string Status { get; init; } = OrganizationStatuses.Pending;
+    [Id(4)]
     public JsonElement? Metadata { get; init; }
+    [Id(5)]
     public IReadOnlyList<string> Services { get; init; } = [];
+    [Id(6)]
     public IReadOnlyList<string> Industries { get; init; } = [];
+    [Id(7)]
     public IReadOnlyList<OrganizationKey> Keys { get; init; } = [];
+    [Id(8)]
     public DateTimeOffset CreatedAt { get; init; }
+    [Id(9)]
     public DateTimeOffset UpdatedAt { get; init; }
     /// <summary>The recent entries of the audit log; older ones are sealed in <see cref="SealedAuditSegments"/> archive segments.</summary>
+    [Id(10)]
     public IReadOnlyList<LifecycleEvent> AuditLog { get; init; } = [];
 
+    [Id(11)]
     public int SealedAuditSegments { get; init; }
 
     /// <summary>Keys are never removed (they verify past signatures), so their number is bounded instead.</summary>

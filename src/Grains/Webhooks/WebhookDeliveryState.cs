@@ -6,22 +6,33 @@ using Moneta.Webhooks;
 namespace Moneta.Grains.Webhooks;
 
 /// <summary>One event for one endpoint, and every attempt to deliver it.</summary>
+[GenerateSerializer, Immutable, Alias("Moneta.Grains.WebhookDeliveryState")]
 public sealed record WebhookDeliveryState : IIndexedState
 {
     /// <summary>Older attempts beyond this many are dropped from the record (a delivery redriven many times).</summary>
     private const int MaxAttemptsKept = 100;
 
+    [Id(0)]
     public string EndpointId { get; init; } = "";
+    [Id(1)]
     public string OrganizationId { get; init; } = "";
+    [Id(2)]
     public string DispatcherKey { get; init; } = "";
+    [Id(3)]
     public GrainEvent Event { get; init; } = new("", "", default, default);
+    [Id(4)]
     public string Status { get; init; } = WebhookDeliveryStatuses.Pending;
+    [Id(5)]
     public DateTimeOffset CreatedAt { get; init; }
+    [Id(6)]
     public DateTimeOffset? NextAttemptAt { get; init; }
+    [Id(7)]
     public DateTimeOffset? DeliveredAt { get; init; }
+    [Id(8)]
     public IReadOnlyList<WebhookAttempt> Attempts { get; init; } = [];
 
     /// <summary>Attempts since the delivery was created or last redriven: the position in the retry schedule.</summary>
+    [Id(9)]
     public int AttemptsInRound { get; init; }
 
     public WebhookDeliveryState WithAttempt(WebhookAttempt attempt) => this with

@@ -1,3 +1,4 @@
+using Moneta.Errors;
 using Moneta.GrainModel;
 using Moneta.Webhooks;
 
@@ -32,7 +33,7 @@ public sealed class WebhookDispatcherGrain([OutboxState] IOutboxState<WebhookDis
         }
 
         var targets = await Endpoints.Targets();
-        var listening = targets.Where(t => t.Wants(@event.Type)).ToList();
+        var listening = targets.Where(t => t.Receives(@event)).ToList();
         if (listening.Count == 0 && !state.RecordExists) return; // nobody listens: nothing to send, nothing to store
 
         var createdByAttempt = await TakeInAsync(@event, listening);
@@ -49,6 +50,14 @@ public sealed class WebhookDispatcherGrain([OutboxState] IOutboxState<WebhookDis
         var delivery = await Delivery(deliveryId).Reopen();
         if (!Dispatch.IsQueued(deliveryId))
             state.State = Dispatch.Enqueue(delivery.EndpointId, deliveryId, clock.GetUtcNow());
+        await SendDueAsync();
+    }
+
+    public async Task RetryNow(string deliveryId)
+    {
+        var queue = Dispatch.Queues.FirstOrDefault(q => q.DeliveryIds.Contains(deliveryId))
+            ?? throw DomainException.Conflict(ErrorCodes.DeliveryNotPending, $"Delivery '{deliveryId}' is not waiting to be sent; only pending deliveries are retried now (dead ones are redriven).");
+        state.State = Dispatch.WithQueues([queue with { NextAttemptAt = clock.GetUtcNow() }]);
         await SendDueAsync();
     }
 

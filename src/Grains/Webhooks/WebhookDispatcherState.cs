@@ -1,13 +1,16 @@
 namespace Moneta.Grains.Webhooks;
 
 /// <summary>One organization's queues for one subject, one per endpoint, and the events already taken in.</summary>
+[GenerateSerializer, Immutable, Alias("Moneta.Grains.WebhookDispatcherState")]
 public sealed record WebhookDispatcherState
 {
     /// <summary>Enough to recognise a redelivered event: a subject has a handful of events in its life.</summary>
     private const int RecentEventsKept = 200;
 
+    [Id(0)]
     public IReadOnlyList<EndpointQueue> Queues { get; init; } = [];
 
+    [Id(1)]
     public IReadOnlyList<string> RecentEventIds { get; init; } = [];
 
     public bool HasSeen(string eventId) => RecentEventIds.Contains(eventId);

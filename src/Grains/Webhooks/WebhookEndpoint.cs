@@ -3,6 +3,7 @@ using Moneta.Webhooks;
 namespace Moneta.Grains.Webhooks;
 
 /// <summary>One endpoint as stored, with its signing secrets.</summary>
+[GenerateSerializer, Immutable, Alias("Moneta.Grains.WebhookEndpoint")]
 public sealed record WebhookEndpoint(
     string Id,
     string Url,

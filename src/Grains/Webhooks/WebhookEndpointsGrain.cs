@@ -25,12 +25,13 @@ public sealed class WebhookEndpointsGrain(
 
     public async Task<WebhookEndpointWithSecret> Create(WebhookEndpointRegistration registration)
     {
+        var now = clock.GetUtcNow();
+        if (Registry.Find(registration.Id) is { } created) return new WebhookEndpointWithSecret(created.ToView(OrganizationId, now), created.Secret);
         if (Registry.Endpoints.Count >= options.MaxEndpointsPerOrganization)
             throw DomainException.Conflict(ErrorCodes.TooManyWebhookEndpoints, $"An organization has at most {options.MaxEndpointsPerOrganization} webhook endpoints; delete one first.");
 
-        var now = clock.GetUtcNow();
         var endpoint = new WebhookEndpoint(
-            Guid.NewGuid().ToString(), CheckedUrl(registration.Url), CheckedEventTypes(registration.EventTypes),
+            registration.Id, CheckedUrl(registration.Url), CheckedEventTypes(registration.EventTypes),
             CheckedDescription(registration.Description), WebhookEndpointStatuses.Enabled, null,
             WebhookSignature.GenerateSecret(), null, null, now, now);
         await CommitAsync(Registry.With(endpoint));
@@ -87,6 +88,19 @@ public sealed class WebhookEndpointsGrain(
         };
         await CommitAsync(Registry.With(rotated));
         return new WebhookEndpointWithSecret(rotated.ToView(OrganizationId, now), rotated.Secret);
+    }
+
+    public async Task<WebhookTestSent> SendTest(string endpointId)
+    {
+        var endpoint = Load(endpointId);
+        if (endpoint.Status != WebhookEndpointStatuses.Enabled)
+            throw DomainException.Conflict(ErrorCodes.WebhookEndpointDisabled, $"Webhook endpoint '{endpointId}' is disabled; enable it (PUT with \"status\": \"enabled\") before testing it.");
+
+        var data = new WebhookTestData(OrganizationId, endpointId, "A test event sent at your request; it needs no action.");
+        var @event = WebhookAnnouncements.NewEvent(WebhookEventTypes.WebhookTest, clock.GetUtcNow(), data);
+        state.Outbox.Announce(OrganizationId, "webhook_endpoint", endpointId, @event);
+        await state.WriteStateAsync(); // commits the event with the (unchanged) registry, like any other announcement
+        return new WebhookTestSent(@event.Id, WebhookSubjects.DeliveryId(endpointId, @event.Id));
     }
 
     public async Task Disable(string endpointId, string reason)

@@ -3,8 +3,10 @@ using Moneta.GrainModel;
 namespace Moneta.Grains.Webhooks;
 
 /// <summary>An organization's endpoints. Indexed by endpoint id, so an endpoint id leads to its organization.</summary>
+[GenerateSerializer, Immutable, Alias("Moneta.Grains.WebhookEndpointsState")]
 public sealed record WebhookEndpointsState : IIndexedState
 {
+    [Id(0)]
     public IReadOnlyList<WebhookEndpoint> Endpoints { get; init; } = [];
 
     public WebhookEndpoint? Find(string endpointId) => Endpoints.FirstOrDefault(e => e.Id == endpointId);

@@ -196,6 +196,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixSilo
         {
             ["GET /health"] = _ => Get("/health"),
             ["GET /openapi/v1.json"] = _ => Get("/openapi/v1.json"),
+            ["GET /docs/{documentName?}"] = _ => Get("/docs"),
+            ["GET /docs/scalar.js"] = _ => Get("/docs/scalar.js"),
+            ["GET /docs/scalar.aspnetcore.js"] = _ => Get("/docs/scalar.aspnetcore.js"),
+            ["GET /docs/favicon.svg"] = _ => Get("/docs/favicon.svg"),
             ["GET /.well-known/openid-configuration"] = _ => Get("/.well-known/openid-configuration"),
             ["GET /.well-known/jwks.json"] = _ => Get("/.well-known/jwks.json"),
             ["POST /api/v1/auth/token"] = w => new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/token")
@@ -236,6 +240,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixSilo
             ["GET /dashboard/LifecycleStages"] = _ => Get("/dashboard/LifecycleStages"),
             ["GET /dashboard/GrainTypes"] = _ => Get("/dashboard/GrainTypes"),
             ["GET /dashboard/Trace"] = _ => Get("/dashboard/Trace"),
+            ["GET /api/v1/admin/clock"] = _ => Get("/api/v1/admin/clock"),
+            // One second: the silo's other cases share this clock.
+            ["POST /api/v1/admin/clock/advance"] = _ => Send(HttpMethod.Post, "/api/v1/admin/clock/advance", new JsonObject { ["advance_by"] = "PT1S" }),
 
             ["POST /api/v1/organizations/{kind}"] = _ => Send(HttpMethod.Post, "/api/v1/organizations/publisher", NewOrganization()),
             ["GET /api/v1/organizations/{kind}"] = _ => Get("/api/v1/organizations/mo?limit=1"),
@@ -299,6 +306,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixSilo
             ["DELETE /api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}"] = w => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/organizations/mo/{w.Mo.Id}/webhooks/{w.EndpointId}"),
             ["POST /api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/secret/rotate"] = w => Send(HttpMethod.Post, $"/api/v1/organizations/mo/{w.Mo.Id}/webhooks/{w.EndpointId}/secret/rotate", new JsonObject { ["overlap_seconds"] = 60 }),
             ["POST /api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/redrive"] = w => Send(HttpMethod.Post, $"/api/v1/organizations/mo/{w.Mo.Id}/webhooks/{w.EndpointId}/redrive", null),
+            ["POST /api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/test"] = w => Send(HttpMethod.Post, $"/api/v1/organizations/mo/{w.Mo.Id}/webhooks/{w.EndpointId}/test", null),
+            ["POST /api/v1/webhooks/deliveries/{delivery_id}/retry"] = w => Send(HttpMethod.Post, $"/api/v1/webhooks/deliveries/{w.DeliveryId}/retry", null),
             ["GET /api/v1/webhooks/deliveries/"] = w => Get($"/api/v1/webhooks/deliveries?endpoint_id={w.EndpointId}"),
             ["GET /api/v1/webhooks/deliveries/{delivery_id}"] = w => Get($"/api/v1/webhooks/deliveries/{w.DeliveryId}"),
             ["POST /api/v1/webhooks/deliveries/{delivery_id}/redrive"] = w => Send(HttpMethod.Post, $"/api/v1/webhooks/deliveries/{w.DeliveryId}/redrive", null),

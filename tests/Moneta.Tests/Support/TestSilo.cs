@@ -36,7 +36,8 @@ public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<TestSilo> StartAsync(string dataDirectory, IDictionary<string, string?>? settings = null, string environment = "Development")
+    /// <param name="logs">Receives everything the silo logs, for tests of what an operator sees.</param>
+    public static async Task<TestSilo> StartAsync(string dataDirectory, IDictionary<string, string?>? settings = null, CapturedLogs? logs = null, string environment = "Development")
     {
         var configuration = new Dictionary<string, string?>
         {
@@ -58,6 +59,7 @@ public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             if (Environment.GetEnvironmentVariable("MONETA_TEST_LOGS") == "1") builder.Logging.AddConsole();
+            if (logs is not null) builder.Logging.AddProvider(logs);
         });
         await app.StartAsync();
         // The first address is the one the test asked for; a management port (Moneta:Management:Urls) comes after it.

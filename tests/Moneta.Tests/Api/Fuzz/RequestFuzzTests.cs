@@ -108,6 +108,7 @@ public sealed class RequestFuzzTests : IAsyncLifetime
         ["endpoint_id"] = _endpointId,
         ["delivery_id"] = "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
         ["kid"] = _scenario.Mo.Key.Kid,
+        ["documentName?"] = "v1",
         // The Orleans Dashboard's routes
         ["**path"] = route.Contains("/img/", StringComparison.Ordinal) ? "OrleansLogo.png" : "fa-solid-900.woff2",
         ["*path"] = _siloAddress,
@@ -125,7 +126,8 @@ public sealed class RequestFuzzTests : IAsyncLifetime
     {
         foreach (var parameter in new[] { "id", "endpoint_id", "delivery_id", "kid", "name", "**path", "*path", "*address", "*grainName" })
             route = route.Replace("{" + parameter + "}", "fuzz-missing", StringComparison.Ordinal);
-        return route.Replace("{kind}", "mo", StringComparison.Ordinal).Replace("{version:int}", "0", StringComparison.Ordinal).Replace("{page:int}", "0", StringComparison.Ordinal);
+        return route.Replace("{kind}", "mo", StringComparison.Ordinal).Replace("{version:int}", "0", StringComparison.Ordinal)
+            .Replace("{page:int}", "0", StringComparison.Ordinal).Replace("{documentName?}", "v1", StringComparison.Ordinal);
     }
 
     /// <summary>The route with every parameter filled in, except <paramref name="parameter"/>, which gets <paramref name="raw"/> as sent.</summary>

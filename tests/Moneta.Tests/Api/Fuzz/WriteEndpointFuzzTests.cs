@@ -86,6 +86,7 @@ public sealed class WriteEndpointFuzzTests : IAsyncLifetime
     [
         "/api/v1/organizations/{kind}/{id}/keys/{kid}/retire", "/api/v1/contracts/{id}/void",
         "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/redrive", "/api/v1/webhooks/deliveries/{delivery_id}/redrive",
+        "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/test", "/api/v1/webhooks/deliveries/{delivery_id}/retry",
     ];
 
     /// <summary>
@@ -126,6 +127,8 @@ public sealed class WriteEndpointFuzzTests : IAsyncLifetime
             "/api/v1/organizations/{kind}/{id}/webhooks/" => new JsonObject { ["url"] = "https://example.com/hook", ["event_types"] = new JsonArray("contract.finalized"), ["description"] = "fuzz" },
             "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}" => new JsonObject { ["url"] = "https://example.com/other", ["event_types"] = new JsonArray("contract.voided"), ["status"] = "enabled" },
             "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/secret/rotate" => new JsonObject { ["overlap_seconds"] = 60 },
+            // One second, so that no mutation that happens to be valid moves the clock past a deadline mid-run.
+            "/api/v1/admin/clock/advance" => new JsonObject { ["advance_by"] = "PT1S" },
             _ => null,
         };
 
