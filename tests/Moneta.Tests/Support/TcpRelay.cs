@@ -37,10 +37,10 @@ public sealed class TcpRelay : IAsyncDisposable
     /// <summary>Refuses new connections and drops the open ones.</summary>
     public void Cut()
     {
-        _listener?.Stop();
-        _listener = null;
         lock (_open)
         {
+            _listener?.Stop();
+            _listener = null;
             foreach (var client in _open)
                 client.Dispose();
             _open.Clear();
@@ -49,9 +49,14 @@ public sealed class TcpRelay : IAsyncDisposable
 
     public void Restore()
     {
-        _listener = new TcpListener(IPAddress.Loopback, Port);
-        _listener.Start();
-        _ = AcceptAsync(_listener);
+        var listener = new TcpListener(IPAddress.Loopback, Port);
+        listener.Start();
+        lock (_open)
+        {
+            _listener = listener;
+        }
+
+        _ = AcceptAsync(listener);
     }
 
     public ValueTask DisposeAsync()
@@ -71,6 +76,14 @@ public sealed class TcpRelay : IAsyncDisposable
                 await outbound.ConnectAsync(_target);
                 lock (_open)
                 {
+                    // A connection accepted just before Cut() must not outlive it.
+                    if (_listener != listener)
+                    {
+                        inbound.Dispose();
+                        outbound.Dispose();
+                        return;
+                    }
+
                     _open.Add(inbound);
                     _open.Add(outbound);
                 }
