@@ -44,7 +44,7 @@ public sealed class ContractTemplateTests
 
     [Theory]
     [InlineData("template_name: t\nversion: 1\nsignature_rules:\n  required_signatures: [mo, moneta]\n  signing_order: [mo, moneta]\n", "Both parties")]
-    [InlineData("template_name: t\nversion: 1\nsignature_rules:\n  required_signatures: [mo, moneta, publisher]\n  signing_order: [moneta, mo, publisher]\n", "first signer")]
+    [InlineData("template_name: t\nversion: 1\nmpass: optional\nsignature_rules:\n  required_signatures: [mo, moneta, publisher]\n  signing_order: [mo, moneta, publisher]\n", "'mpass'")]
     [InlineData("template_name: t\nversion: 0\n", "version")]
     [InlineData("template_name: t\nversion: 1\nunknown_key: 1\n", "not valid YAML")]
     [InlineData("template_name: t\nversion: 1\nsigning_deadline: seven days\nsignature_rules:\n  required_signatures: [mo, moneta, publisher]\n  signing_order: [mo, moneta, publisher]\n", "ISO 8601")]
@@ -103,6 +103,96 @@ public sealed class ContractTemplateTests
         if (!valid) return;
         Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), amount);
         Assert.Equal(digits, fractionDigits);
+    }
+
+    private const string Typed = """
+        template_name: typed
+        version: 1
+        mpass: none
+        rules:
+          window: P30D
+        schema:
+          required_fields:
+            - { path: currency, type: currency }
+            - { path: kind, type: enum, values: [a, b] }
+            - { path: count, type: integer, minimum: 0, maximum: 10 }
+            - { path: ref, type: id }
+            - { path: digest, type: sha256 }
+            - { path: floor, type: amount, currency_field: currency, sign: non_negative }
+            - { path: net, type: amount, currency_field: currency, sign: any }
+          optional_fields:
+            - path: items
+              type: array
+              max_items: 2
+              items:
+                required_fields:
+                  - { path: name, type: id }
+                optional_fields:
+                  - { path: note, type: string, max_length: 5 }
+        signature_rules:
+          required_signatures: [moneta, mo, publisher]
+          signing_order: [moneta, mo, publisher]
+        """;
+
+    private const string ValidTyped = """{"currency":"EUR","kind":"a","count":10,"ref":"ctr-1","digest":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","floor":"0","net":"-12.50"}""";
+
+    [Fact]
+    public void A_template_whose_first_signer_is_moneta_is_issued_by_moneta_and_may_name_no_mpass()
+    {
+        var template = ContractTemplate.Parse(Typed);
+
+        Assert.True(template.IssuedByMoneta);
+        Assert.False(template.NamesMPass);
+        Assert.Equal(TimeSpan.FromDays(30), template.DurationRule("window", TimeSpan.Zero));
+        Assert.Equal(TimeSpan.FromDays(1), template.DurationRule("absent", TimeSpan.FromDays(1)));
+    }
+
+    [Theory]
+    [InlineData(ValidTyped)]
+    [InlineData("""{"currency":"JPY","kind":"b","count":0,"ref":"x","digest":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","floor":"100","net":"0","items":[{"name":"n"},{"name":"m","note":"short"}]}""")]
+    public void Typed_fields_accept_what_they_declare(string payload) => ContractTemplate.Parse(Typed).ValidatePayload(Parse(payload));
+
+    [Theory]
+    [InlineData("kind", "\"c\"", "one of: a, b")]
+    [InlineData("count", "11", "between 0 and 10")]
+    [InlineData("count", "-1", "between 0 and 10")]
+    [InlineData("count", "1.5", "integer")]
+    [InlineData("ref", "\"a/b\"", "letters, digits")]
+    [InlineData("digest", "\"9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08\"", "SHA-256")]
+    [InlineData("digest", "\"abc\"", "SHA-256")]
+    [InlineData("floor", "\"-1\"", "non-negative")]
+    [InlineData("net", "\"-0.00\"", "decimal string")]
+    [InlineData("net", "\"-1.001\"", "decimals")]
+    [InlineData("items", "[{\"name\":\"n\"},{\"name\":\"n\"},{\"name\":\"n\"}]", "at most 2 items")]
+    [InlineData("items", "[{\"name\":\"n\",\"extra\":1}]", "payload.items[0].extra' is not a field")]
+    [InlineData("items", "[{\"note\":\"x\"}]", "payload.items[0].name' is required")]
+    [InlineData("items", "[{\"name\":\"n\",\"note\":\"too long\"}]", "longer than 5")]
+    [InlineData("items", "[\"n\"]", "payload.items[0]' must be a JSON object")]
+    [InlineData("items", "{}", "JSON array")]
+    public void Typed_fields_refuse_what_they_do_not_declare(string member, string value, string reason)
+    {
+        var payload = System.Text.Json.Nodes.JsonNode.Parse(ValidTyped)!.AsObject();
+        payload[member] = System.Text.Json.Nodes.JsonNode.Parse(value);
+
+        var refused = Assert.Throws<DomainException>(() => ContractTemplate.Parse(Typed).ValidatePayload(Parse(payload.ToJsonString())));
+
+        Assert.Equal(ErrorCodes.InvalidPayload, refused.Code);
+        Assert.Contains(reason, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{ path: k, type: enum }", "values")]
+    [InlineData("{ path: k, type: integer, minimum: 5, maximum: 1 }", "minimum")]
+    [InlineData("{ path: k, type: array }", "max_items")]
+    [InlineData("{ path: k, type: amount, currency_field: c, sign: sometimes }", "sign")]
+    public void Malformed_typed_fields_are_refused(string field, string reason)
+    {
+        var yaml = $"template_name: t\nversion: 1\nschema:\n  required_fields:\n    - {{ path: c, type: currency }}\n    - {field}\nsignature_rules:\n  required_signatures: [mo, moneta, publisher]\n  signing_order: [mo, moneta, publisher]\n";
+
+        var refused = Assert.Throws<DomainException>(() => ContractTemplate.Parse(yaml));
+
+        Assert.Equal(ErrorCodes.InvalidTemplate, refused.Code);
+        Assert.Contains(reason, refused.Message, StringComparison.Ordinal);
     }
 
     private static string WithDeadline(string deadline) =>
