@@ -3,6 +3,7 @@ using Moneta.Api.Auth;
 using Moneta.Api.Http;
 using Moneta.Api.Sandbox;
 using Moneta.Crypto;
+using Moneta.Grains;
 using Moneta.Grains.Templates;
 using Moneta.Grains.Webhooks;
 using Moneta.Runtime;
@@ -47,6 +48,7 @@ public static class MonetaSilo
         services.AddSingleton(monetaKeys.Signing);
         services.AddSingleton<PartnerKeyCache>();
         services.AddSingleton<TemplateCatalog>();
+        services.AddMonetaFlows();
         services.AddSingleton(WebhookSettings(config, development));
         services.AddSingleton<OutboundAddressPolicy>();
         // webhook-timestamp is checked against the receiver's clock, so it is real time even while a sandbox clock runs ahead.

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Moneta.Contracts;
 
-/// <summary>The initiator's request: the contract's terms and the initiator's signature over them.</summary>
+/// <summary>
+/// The initiator's request: the contract's terms and the initiator's signature over them. <see cref="MpassId"/> is null
+/// for a template that names no mPass (settlement terms).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Moneta.ContractInitiation")]
 public sealed record ContractInitiation(
     string ContractId,
@@ -10,6 +13,6 @@ public sealed record ContractInitiation(
     int TemplateVersion,
     string MoId,
     string PublisherId,
-    string MpassId,
+    string? MpassId,
     JsonElement Payload,
     string Signature);

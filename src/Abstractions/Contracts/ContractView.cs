@@ -9,7 +9,7 @@ public sealed record ContractView(
     int TemplateVersion,
     string MoId,
     string PublisherId,
-    string MpassId,
+    string? MpassId,
     JsonElement Payload,
     IReadOnlyDictionary<string, ContractSignatureView> SignaturesMap,
     IReadOnlyList<string> SigningOrder,

@@ -10,6 +10,12 @@ public interface IContractGrain : IGrainWithStringKey
     /// <summary>Creates the contract with the initiator's signature. Sending the identical request again returns the contract.</summary>
     Task<ContractInitiated> Initiate(ContractInitiation initiation, string callerId);
 
+    /// <summary>
+    /// Creates a contract Moneta issues itself, signed by Moneta first. Issuing the same terms again returns the
+    /// contract; other terms under the same id are refused.
+    /// </summary>
+    Task<ContractView> Issue(ContractIssue issue);
+
     Task<ContractView> Sign(string role, string signature, string callerId);
 
     Task<ContractView> Reject(string role, string reason, string signature, string callerId);

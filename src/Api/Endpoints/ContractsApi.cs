@@ -31,7 +31,8 @@ public static class ContractsApi
             Require.Present(request.TemplateVersion, "template_version"),
             Require.Id(request.MoId, "mo_id"),
             Require.Id(request.PublisherId, "publisher_id"),
-            Require.Id(request.MpassId, "mpass_id"),
+            // A template that names no mPass (settlement terms) signs over mpass_id: null; the template decides.
+            request.MpassId is null ? null : Require.Id(request.MpassId, "mpass_id"),
             Require.WellFormedJson(request.Payload, "payload"),
             Require.Text(request.Signature, "signature", 8192));
         return await InitiateAsync(initiation, caller, grains);

@@ -21,6 +21,7 @@ namespace Moneta.Grains.Contracts;
 public sealed class ContractGrain(
     [OutboxState] IOutboxState<ContractState> state,
     TemplateCatalog templates,
+    ContractFlows flows,
     PartnerKeyCache partnerKeys,
     MonetaKeys monetaKeys,
     TimeProvider clock) : Grain, IContractGrain, IReminderHandler
@@ -38,20 +39,47 @@ public sealed class ContractGrain(
         {
             // Only a party's retry gets the contract back; to anyone else a used id is just taken.
             return Contract.InitiationDigest == digest && Contract.IsParty(callerId)
-                ? new ContractInitiated(Contract.ToView(), Created: false)
+                ? new ContractInitiated(View(Contract), Created: false)
                 : throw DomainException.Conflict(ErrorCodes.ContractIdInUse, $"Contract '{ContractId}' already exists with different terms; choose a new contract_id.");
         }
 
         var template = await templates.GetAsync(GrainFactory, initiation.TemplateId, initiation.TemplateVersion);
+        if (template.IssuedByMoneta)
+            throw DomainException.Forbidden(ErrorCodes.NotInitiator, $"Moneta issues {template.Name} contracts itself; no partner initiates one.");
         template.ValidatePayload(initiation.Payload);
-        var draft = ContractState.Draft(initiation, template, digest, clock.GetUtcNow());
+        EnsureMPassAsTemplateSays(template, initiation.MpassId);
+        var now = clock.GetUtcNow();
+        var draft = ContractState.Draft(ContractId, template, initiation.MoId, initiation.PublisherId, initiation.MpassId, initiation.Payload, digest, now);
         if (draft.PartyOf(template.InitiatorRole) != callerId)
             throw DomainException.Forbidden(ErrorCodes.NotInitiator, $"Template {template.Name} is initiated by the {template.InitiatorRole}; sign in as that party.");
 
         var parties = await EnsureInGoodStandingAsync(draft);
-        var signed = AcceptSignature(draft, template.InitiatorRole, initiation.Signature, parties[template.InitiatorRole]);
-        await CommitAsync(signed);
-        return new ContractInitiated(Contract.ToView(), Created: true);
+        var kid = VerifyParty(parties[template.InitiatorRole], initiation.Signature, SigningInput.For(draft, template.InitiatorRole, previous: null), now);
+        // Moneta countersigns only terms its flow accepts: checked after the initiator's signature, before anything is stored.
+        await flows.For(template.Name).CheckTermsAsync(draft, template, GrainFactory, now);
+        await CommitAsync(CountersignIfMonetaNext(draft.WithSignature(template.InitiatorRole, initiation.Signature, kid, now), now));
+        return new ContractInitiated(View(Contract), Created: true);
+    }
+
+    public async Task<ContractView> Issue(ContractIssue issue)
+    {
+        var digest = SigningInput.Digest(JsonSerializer.SerializeToElement(issue));
+        if (state.RecordExists)
+        {
+            return Contract.InitiationDigest == digest
+                ? View(Contract)
+                : throw DomainException.Conflict(ErrorCodes.ContractIdInUse, $"Contract '{ContractId}' already exists with different terms.");
+        }
+
+        var template = await templates.GetAsync(GrainFactory, issue.TemplateId, issue.TemplateVersion);
+        if (!template.IssuedByMoneta)
+            throw DomainException.Forbidden(ErrorCodes.NotInitiator, $"Template {template.Name} is initiated by the {template.InitiatorRole}, not by Moneta.");
+        template.ValidatePayload(issue.Payload);
+        EnsureMPassAsTemplateSays(template, issue.MpassId);
+        var now = clock.GetUtcNow();
+        var draft = ContractState.Draft(ContractId, template, issue.MoId, issue.PublisherId, issue.MpassId, issue.Payload, digest, now);
+        await CommitAsync(CountersignIfMonetaNext(draft, now));
+        return View(Contract);
     }
 
     public async Task<ContractView> Sign(string role, string signature, string callerId)
@@ -62,29 +90,31 @@ public sealed class ContractGrain(
         if (Contract.Signatures.FirstOrDefault(s => s.Role == role) is { } existing)
         {
             return existing.Signature == signature
-                ? Contract.ToView()
+                ? View(Contract)
                 : throw DomainException.Conflict(ErrorCodes.AlreadySigned, $"The {role} has already signed contract '{ContractId}'.");
         }
 
         Contract.EnsurePending();
         EnsureTurnOf(role);
         var parties = await EnsureInGoodStandingAsync(Contract);
-        await CommitAsync(AcceptSignature(Contract, role, signature, parties[role]));
-        return Contract.ToView();
+        var now = clock.GetUtcNow();
+        var kid = VerifyParty(parties[role], signature, SigningInput.For(Contract, role, Contract.LastSignature), now);
+        await CommitAsync(CountersignIfMonetaNext(Contract.WithSignature(role, signature, kid, now), now));
+        return View(Contract);
     }
 
     public async Task<ContractView> Reject(string role, string reason, string signature, string callerId)
     {
         await EnsureVisibleAndCurrentAsync(callerId);
         EnsureCallerHolds(role, callerId);
-        if (Contract.Rejection is { } done && done.Role == role && done.Signature == signature) return Contract.ToView();
+        if (Contract.Rejection is { } done && done.Role == role && done.Signature == signature) return View(Contract);
 
         Contract.EnsurePending();
         EnsureTurnOf(role);
         var signer = await LoadActivePartyAsync(Contract.PartyOf(role));
         VerifyParty(signer, signature, SigningInput.ForRejection(Contract, role, Contract.LastSignature, reason), clock.GetUtcNow());
         await CommitAsync(Contract.Rejected(role, reason, signature, clock.GetUtcNow()));
-        return Contract.ToView();
+        return View(Contract);
     }
 
     public async Task<ContractView> Void(string callerId)
@@ -93,18 +123,18 @@ public sealed class ContractGrain(
         var initiator = Contract.SigningOrder[0];
         if (Contract.PartyOf(initiator) != callerId)
             throw DomainException.Forbidden(ErrorCodes.NotInitiator, "Only the initiator may void a contract.");
-        if (Contract.Status == ContractStatuses.Voided) return Contract.ToView();
+        if (Contract.Status == ContractStatuses.Voided) return View(Contract);
 
         Contract.EnsurePending();
         await CommitAsync(Contract.Voided(clock.GetUtcNow()));
-        return Contract.ToView();
+        return View(Contract);
     }
 
     public async Task<ContractView?> Find()
     {
         if (!state.RecordExists) return null;
         await ExpireIfDueAsync();
-        return Contract.ToView();
+        return View(Contract);
     }
 
     public async Task<AuditTrail?> Audit()
@@ -154,20 +184,29 @@ public sealed class ContractGrain(
         return new ContractVerification(ContractId, auditVerified && results.All(r => r.Valid), results, auditVerified);
     }
 
-    /// <summary>Verifies the party's signature, then adds Moneta's countersignature at once if Moneta signs next.</summary>
-    private ContractState AcceptSignature(ContractState contract, string role, string signature, OrganizationView signer)
+    /// <summary>Adds Moneta's signature at once whenever its turn comes: first for the contracts it issues, after the initiator otherwise.</summary>
+    private ContractState CountersignIfMonetaNext(ContractState contract, DateTimeOffset now)
     {
-        var now = clock.GetUtcNow();
-        var kid = VerifyParty(signer, signature, SigningInput.For(contract, role, contract.LastSignature), now);
-        var next = contract.WithSignature(role, signature, kid, now);
-        while (next.NextRole == Roles.Moneta)
+        while (contract.NextRole == Roles.Moneta)
         {
-            var countersignature = DetachedJws.Sign(monetaKeys.Signing, SigningInput.For(next, Roles.Moneta, next.LastSignature));
-            next = next.WithSignature(Roles.Moneta, countersignature, monetaKeys.Signing.Kid, now);
+            var countersignature = DetachedJws.Sign(monetaKeys.Signing, SigningInput.For(contract, Roles.Moneta, contract.LastSignature));
+            contract = contract.WithSignature(Roles.Moneta, countersignature, monetaKeys.Signing.Kid, now);
         }
 
-        return next;
+        return contract;
     }
+
+    /// <summary>A template names an mPass or it does not; the request says the same.</summary>
+    private static void EnsureMPassAsTemplateSays(ContractTemplate template, string? mpassId)
+    {
+        if (template.NamesMPass && mpassId is null)
+            throw DomainException.Invalid(ErrorCodes.MissingField, $"'mpass_id' is required: {template.Name} contracts name the member's mPass.");
+        if (!template.NamesMPass && mpassId is not null)
+            throw DomainException.Invalid(ErrorCodes.InvalidField, $"'mpass_id' must be null: {template.Name} contracts name no mPass.");
+    }
+
+    /// <summary>The contract as its readers see it, with its flow's part (a dispute's resolution).</summary>
+    private ContractView View(ContractState contract) => flows.For(contract.TemplateId).Describe(contract, contract.ToView());
 
     /// <summary>
     /// The signature must verify with the signer's key named by the JWS header's kid, and that key must be valid
@@ -207,7 +246,7 @@ public sealed class ContractGrain(
     /// </summary>
     private async Task<Dictionary<string, OrganizationView>> EnsureInGoodStandingAsync(ContractState contract)
     {
-        var mpass = EnsureMPassUsableAsync(contract);
+        var mpass = contract.MpassId is null ? Task.CompletedTask : EnsureMPassUsableAsync(contract);
         var parties = await LoadPartiesAsync(contract);
         await mpass;
         return parties;
@@ -232,7 +271,7 @@ public sealed class ContractGrain(
 
     private async Task EnsureMPassUsableAsync(ContractState draft)
     {
-        var mpass = await GrainFactory.GetGrain<IMPassGrain>(draft.MpassId).Find()
+        var mpass = await GrainFactory.GetGrain<IMPassGrain>(draft.MpassId!).Find()
             ?? throw DomainException.NotFound(ErrorCodes.MPassNotFound, $"No mPass has id '{draft.MpassId}'.");
         if (mpass.MoId != draft.MoId)
             throw DomainException.Invalid(ErrorCodes.MPassNotIssuedByMo, $"mPass '{draft.MpassId}' was not issued by MO '{draft.MoId}'.");
@@ -276,7 +315,7 @@ public sealed class ContractGrain(
         var occurredAt = next.AuditLog[^1].At;
         foreach (var (recipient, eventType) in ContractNotifications.Between(Contract, next))
         {
-            var data = new ContractEventData(next.ToView(), next.NextRole);
+            var data = new ContractEventData(View(next), next.NextRole);
             state.Outbox.Announce(recipient, "contract", ContractId, WebhookAnnouncements.NewEvent(eventType, occurredAt, data));
         }
 
@@ -284,6 +323,8 @@ public sealed class ContractGrain(
             state.Outbox.RemindAt(ExpiryReminder, next.ExpiresAt);
         else if (Contract.IsPending && !next.IsPending)
             state.Outbox.CancelReminder(ExpiryReminder);
+
+        flows.For(next.TemplateId).OnStatusChanged(Contract, next, state.Outbox);
 
         state.State = next;
         await state.WriteStateAsync();

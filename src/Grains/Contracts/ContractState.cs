@@ -20,8 +20,9 @@ public sealed record ContractState : IIndexedState
     public string MoId { get; init; } = "";
     [Id(4)]
     public string PublisherId { get; init; } = "";
+    /// <summary>Null for a template that names no mPass (settlement terms and statements): they sign over <c>mpass_id: null</c>.</summary>
     [Id(5)]
-    public string MpassId { get; init; } = "";
+    public string? MpassId { get; init; }
     [Id(6)]
     public JsonElement Payload { get; init; }
     [Id(7)]
@@ -62,17 +63,18 @@ public sealed record ContractState : IIndexedState
         _ => "moneta",
     };
 
-    public static ContractState Draft(ContractInitiation request, ContractTemplate template, string digest, DateTimeOffset now)
+    /// <summary>A new contract of <paramref name="template"/> with no signature yet, waiting for its initiator.</summary>
+    public static ContractState Draft(string contractId, ContractTemplate template, string moId, string publisherId, string? mpassId, JsonElement payload, string digest, DateTimeOffset now)
     {
         var draft = new ContractState
         {
-            ContractId = request.ContractId,
+            ContractId = contractId,
             TemplateId = template.Name,
             TemplateVersion = template.Version,
-            MoId = request.MoId,
-            PublisherId = request.PublisherId,
-            MpassId = request.MpassId,
-            Payload = request.Payload.Clone(),
+            MoId = moId,
+            PublisherId = publisherId,
+            MpassId = mpassId,
+            Payload = payload.Clone(),
             SigningOrder = template.SigningOrder,
             Status = ContractStatuses.PendingSignatureOf(template.InitiatorRole),
             CreatedAt = now,
@@ -122,13 +124,13 @@ public sealed record ContractState : IIndexedState
         var created = CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", System.Globalization.CultureInfo.InvariantCulture);
         yield return new IndexEntry("mo_id", MoId, created);
         yield return new IndexEntry("publisher_id", PublisherId, created);
-        yield return new IndexEntry("mpass_id", MpassId, created);
+        if (MpassId is not null) yield return new IndexEntry("mpass_id", MpassId, created);
         yield return new IndexEntry("status", Status, created);
         // Each party lists by status within its own contracts only, so no page or cursor can reveal another's.
         yield return new IndexEntry("mo_status", $"{MoId}/{Status}", created);
         yield return new IndexEntry("publisher_status", $"{PublisherId}/{Status}", created);
         // Lets a publisher read an mPass that appears in one of its contracts, and list those contracts.
-        yield return new IndexEntry("publisher_mpass", $"{PublisherId}/{MpassId}", created);
+        if (MpassId is not null) yield return new IndexEntry("publisher_mpass", $"{PublisherId}/{MpassId}", created);
         // Month buckets, so that a list from a time on (created_after) starts at that month instead of the beginning.
         var month = CreatedAt.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         yield return new IndexEntry("month", month, created);

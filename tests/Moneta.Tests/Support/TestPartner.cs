@@ -49,6 +49,14 @@ public sealed class TestPartner
         return partner;
     }
 
+    /// <summary>The same organization, with the same key, as a client of another silo (one restarted on the same data).</summary>
+    public async Task<TestPartner> OnAsync(ISiloEndpoint silo)
+    {
+        var partner = new TestPartner(silo, Id, Kind, Key);
+        await partner.SignInAsync();
+        return partner;
+    }
+
     public async Task SignInAsync()
     {
         var response = await RequestTokenAsync(CreateAssertion());
@@ -93,7 +101,7 @@ public sealed class TestPartner
         ["template_version"] = contract["template_version"]!.DeepClone(),
         ["mo_id"] = contract["mo_id"]!.DeepClone(),
         ["publisher_id"] = contract["publisher_id"]!.DeepClone(),
-        ["mpass_id"] = contract["mpass_id"]!.DeepClone(),
+        ["mpass_id"] = contract["mpass_id"]?.DeepClone(), // null for a contract that names no mPass
         ["payload"] = contract["payload"]!.DeepClone(),
         ["signer"] = role,
         ["previous"] = previous,
