@@ -110,6 +110,9 @@ public sealed partial class MessageRelay(
         {
             await HandOverAsync(message);
             await store.CompleteMessageAsync(message);
+            // The target's next event (held back while this one was in flight) is due now: look again at once rather
+            // than at the next poll, or a grain many others write to would take one event per poll interval.
+            if (message.Kind == OutboxMessageKind.Event) signal.Notify();
             outcomes.Add(1, new TagList { { "kind", message.Kind.ToString() }, { "target_type", message.Target.Type }, { "outcome", "delivered" } });
         }
         catch (Exception e)
