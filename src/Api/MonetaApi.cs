@@ -71,6 +71,8 @@ public static class MonetaApi
             .MapTemplatesApi()
             .MapContractsApi()
             .MapSubscriptionChargesApi()
+            .MapDisputesApi()
+            .MapSettlementsApi()
             .MapWebhooksApi()
             .MapOperationsApi()
             .MapOperatorsApi(app.Services.GetRequiredService<OperatorsOptions>());

@@ -48,7 +48,7 @@ public static class MonetaSilo
         services.AddSingleton(monetaKeys.Signing);
         services.AddSingleton<PartnerKeyCache>();
         services.AddSingleton<TemplateCatalog>();
-        services.AddMonetaFlows();
+        services.AddMonetaFlows(config.GetSection("Settlement"));
         services.AddSingleton(WebhookSettings(config, development));
         services.AddSingleton<OutboundAddressPolicy>();
         // webhook-timestamp is checked against the receiver's clock, so it is real time even while a sandbox clock runs ahead.

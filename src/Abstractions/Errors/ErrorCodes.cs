@@ -77,6 +77,24 @@ public static class ErrorCodes
     public const string ConcurrentModification = "concurrent_modification";
     public const string RecordTooLarge = "record_too_large";
 
+    // Disputes
+    public const string DisputedContractNotFound = "disputed_contract_not_found";
+    public const string DisputedContractNotACharge = "disputed_contract_not_a_charge";
+    public const string ChargeNotFinalized = "charge_not_finalized";
+    public const string DisputePartiesMismatch = "dispute_parties_mismatch";
+    public const string DisputeCurrencyMismatch = "dispute_currency_mismatch";
+    public const string DisputeWindowClosed = "dispute_window_closed";
+    public const string DisputeAlreadyOpen = "dispute_already_open";
+    public const string DisputeAmountExceedsRemaining = "dispute_amount_exceeds_remaining";
+
+    // Settlements
+    public const string SettlementFeeBelowMinimum = "settlement_fee_below_minimum";
+    public const string SettlementSharesExceedTotal = "settlement_shares_exceed_total";
+    public const string SettlementNotFound = "settlement_not_found";
+    public const string NoSettlementTerms = "no_settlement_terms";
+    public const string SettlementBatchEmpty = "settlement_batch_empty";
+    public const string SettlementBatchClosing = "settlement_batch_closing";
+
     // Webhooks
     public const string WebhookEndpointNotFound = "webhook_endpoint_not_found";
     public const string InvalidWebhookUrl = "invalid_webhook_url";

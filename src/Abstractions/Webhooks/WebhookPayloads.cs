@@ -1,3 +1,5 @@
+using Moneta.Settlements;
+
 namespace Moneta.Webhooks;
 
 /// <summary>Which <c>data</c> each event type carries.</summary>
@@ -10,6 +12,14 @@ public static class WebhookPayloads
         [WebhookEventTypes.ContractRejected] = typeof(ContractEventData),
         [WebhookEventTypes.ContractExpired] = typeof(ContractEventData),
         [WebhookEventTypes.ContractVoided] = typeof(ContractEventData),
+        [WebhookEventTypes.DisputeOpened] = typeof(ContractEventData),
+        [WebhookEventTypes.DisputeAccepted] = typeof(ContractEventData),
+        [WebhookEventTypes.DisputeDeclined] = typeof(ContractEventData),
+        [WebhookEventTypes.DisputeAcceptedByDefault] = typeof(ContractEventData),
+        [WebhookEventTypes.DisputeWithdrawn] = typeof(ContractEventData),
+        [WebhookEventTypes.SettlementAwaitingSignature] = typeof(SettlementEventData),
+        [WebhookEventTypes.SettlementSettled] = typeof(SettlementEventData),
+        [WebhookEventTypes.SettlementContested] = typeof(SettlementEventData),
         [WebhookEventTypes.OrganizationStatusChanged] = typeof(OrganizationStatusChangedData),
         [WebhookEventTypes.MPassStatusChanged] = typeof(MPassStatusChangedData),
         [WebhookEventTypes.WebhookTest] = typeof(WebhookTestData),

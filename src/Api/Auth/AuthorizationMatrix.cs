@@ -101,10 +101,17 @@ public static class AuthorizationMatrix
         new("GET", "/api/v1/contracts/{id}", CallerKinds.Admin | CallerKinds.Parties, "the parties and the administrator"),
         new("GET", "/api/v1/contracts/{id}/audit", CallerKinds.Admin | CallerKinds.Parties, "the parties and the administrator"),
         new("GET", "/api/v1/contracts/{id}/verification", CallerKinds.Admin | CallerKinds.Parties, "the parties and the administrator"),
-        new("POST", "/api/v1/contracts/{id}/signatures", CallerKinds.Publisher, "the party whose turn it is (the publisher after Moneta)"),
-        new("POST", "/api/v1/contracts/{id}/rejection", CallerKinds.Publisher, "the party whose turn it is"),
+        new("POST", "/api/v1/contracts/{id}/signatures", CallerKinds.Parties, "the party whose turn it is (the publisher after Moneta; the MO on a settlement contract)"),
+        new("POST", "/api/v1/contracts/{id}/rejection", CallerKinds.Parties, "the party whose turn it is"),
         new("POST", "/api/v1/contracts/{id}/void", CallerKinds.Mo, "the initiator"),
         new("POST", "/api/v1/events/subscription_charges", CallerKinds.Mo, "the MO initiates a transaction-contract"),
+        new("POST", "/api/v1/events/disputes", CallerKinds.Mo, "the MO disputes a charge for its member"),
+
+        // Settlements: the batch's MO and publisher (and the administrator) read it; either party closes its open batch early.
+        new("POST", "/api/v1/events/settlements", CallerKinds.Parties, "either party of the settlement closes its open batch"),
+        new("GET", "/api/v1/settlements/", CallerKinds.AdminOrMo, "listing by mo_id is for that MO (by publisher_id for that publisher)"),
+        new("GET", "/api/v1/settlements/{batch_id}", CallerKinds.Admin | CallerKinds.Parties, "the parties and the administrator"),
+        new("GET", "/api/v1/settlements/{batch_id}/lines", CallerKinds.Admin | CallerKinds.Parties, "the parties recompute lines_digest"),
 
         // Webhooks: an organization manages its own endpoints and deliveries; another organization's answer 403 or 404.
         new("POST", "/api/v1/organizations/{kind}/{id}/webhooks/", CallerKinds.AdminOrMo, "an organization chooses where its events go"),

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Moneta.Contracts;
+using Moneta.Disputes;
+using Moneta.SubscriptionCharges;
 
 namespace Moneta.Api.Endpoints;
 
@@ -45,8 +47,14 @@ public static class ContractsApi
         return created ? TypedResults.Created($"/api/v1/contracts/{contract.ContractId}", contract) : TypedResults.Ok(contract);
     }
 
-    public static async Task<Ok<ContractView>> Get(string id, Caller caller, IGrainFactory grains) =>
-        TypedResults.Ok(await FindVisibleAsync(id, caller, grains));
+    /// <summary>A charge read by itself also lists its disputes.</summary>
+    public static async Task<Ok<ContractView>> Get(string id, Caller caller, IGrainFactory grains)
+    {
+        var contract = await FindVisibleAsync(id, caller, grains);
+        return TypedResults.Ok(contract.TemplateId == SubscriptionCharge.TemplateName
+            ? contract with { Disputes = await grains.GetGrain<IChargeDisputesGrain>(id).List() }
+            : contract);
+    }
 
     public static async Task<Ok<AuditTrail>> GetAudit(string id, Caller caller, IGrainFactory grains)
     {

@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using Moneta.Contracts;
+using Moneta.Disputes;
 using Moneta.MPasses;
 using Moneta.Organizations;
+using Moneta.Settlements;
 using Moneta.Webhooks;
 
 namespace Moneta.Api.OpenApi;
@@ -42,6 +44,9 @@ public static partial class MonetaOpenApi
         ["ChangeTierRequest"] = ["tier"],
         ["PublishTemplateRequest"] = ["yaml"],
         ["SubscriptionChargeRequest"] = ["contract_id", "mo_id", "publisher_id", "mpass_id", "amount", "currency", "signature"],
+        ["DisputeRequest"] = ["contract_id", "mo_id", "publisher_id", "mpass_id", "disputed_contract_id", "amount", "currency", "reason_code", "signature"],
+        ["EvidenceRequest"] = ["type", "sha256"],
+        ["CloseBatchRequest"] = ["mo_id", "publisher_id", "currency"],
         ["CreateEndpointRequest"] = ["url"],
         ["ChangeEndpointRequest"] = [],
         ["RotateSecretRequest"] = [],
@@ -76,6 +81,9 @@ public static partial class MonetaOpenApi
         [("MPassStatusChangedData", "from")] = MPassStatusValues,
         [("MPassStatusChangedData", "to")] = MPassStatusValues,
         [("ContractEventData", "awaiting_role")] = PartyRoles,
+        [("DisputeRequest", "reason_code")] = ["not_received", "duplicate", "fraudulent", "cancelled", "other"],
+        [("DisputeDetails", "resolution")] = DisputeResolutions.All,
+        [("ChargeDispute", "status")] = [ChargeDispute.Pending, .. DisputeResolutions.All],
     };
 
     private static readonly Dictionary<string, string> TagDescriptions = new()
@@ -88,7 +96,8 @@ public static partial class MonetaOpenApi
         ["mPass"] = "Members' digital passes, issued by their MO.",
         ["Templates"] = "The contract templates partners sign against.",
         ["Contracts"] = "The multi-signature contract flow.",
-        ["Pipelines"] = "Business events that start contracts.",
+        ["Pipelines"] = "Business events: charges and disputes start contracts; a settlement request closes a batch.",
+        ["Settlements"] = "Settlement batches: their figures, lines and settlement contracts.",
         ["Webhooks"] = "Webhook endpoints, test events and deliveries.",
     };
 
@@ -244,7 +253,7 @@ public static partial class MonetaOpenApi
             case "kind":
                 schema.Enum = Values(Kinds);
                 break;
-            case "id" or "endpoint_id" or "delivery_id" or "kid" or "name" or "mo_id" or "publisher_id" or "mpass_id":
+            case "id" or "endpoint_id" or "delivery_id" or "kid" or "name" or "mo_id" or "publisher_id" or "mpass_id" or "batch_id":
                 schema.Pattern = IdPattern;
                 break;
             case "status":
@@ -252,6 +261,7 @@ public static partial class MonetaOpenApi
                 {
                     "/api/v1/contracts/" => ContractStatuses.All,
                     "/api/v1/webhooks/deliveries/" => WebhookDeliveryStatuses.All,
+                    "/api/v1/settlements/" => WireEnumConverter<SettlementBatchStatus>.Names,
                     _ => OrganizationStatuses.All,
                 });
                 break;

@@ -41,6 +41,11 @@ internal static class OperationDocs
         ["POST /api/v1/contracts/{id}/rejection"] = "Reject a contract",
         ["POST /api/v1/contracts/{id}/void"] = "Void a contract",
         ["POST /api/v1/events/subscription_charges"] = "Initiate a transaction-contract for a subscription charge",
+        ["POST /api/v1/events/disputes"] = "Initiate a dispute-contract disputing a charge",
+        ["POST /api/v1/events/settlements"] = "Close the open settlement batch early",
+        ["GET /api/v1/settlements/"] = "List settlement batches",
+        ["GET /api/v1/settlements/{batch_id}"] = "Read a settlement batch",
+        ["GET /api/v1/settlements/{batch_id}/lines"] = "List a settlement batch's lines in digest order",
         ["POST /api/v1/organizations/{kind}/{id}/webhooks/"] = "Register a webhook endpoint",
         ["GET /api/v1/organizations/{kind}/{id}/webhooks/"] = "List webhook endpoints",
         ["GET /api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}"] = "Read a webhook endpoint",
@@ -90,6 +95,30 @@ internal static class OperationDocs
         },
         ["POST /api/v1/contracts/{id}/signatures"] = () => new JsonObject { ["role"] = "publisher", ["signature"] = "eyJhbGciOiJFUzI1NiIsImtpZCI6InB1Yi1rZXktMSJ9..<signature>" },
         ["POST /api/v1/contracts/{id}/rejection"] = () => new JsonObject { ["role"] = "publisher", ["reason"] = "Price not agreed", ["signature"] = "eyJhbGciOiJFUzI1NiIsImtpZCI6InB1Yi1rZXktMSJ9..<signature>" },
+        ["POST /api/v1/events/disputes"] = () => new JsonObject
+        {
+            ["contract_id"] = "dsp_2026_0001",
+            ["mo_id"] = "6f1c2a3e-8d4b-4c1a-9e2f-1a2b3c4d5e6f",
+            ["publisher_id"] = "0b9e8d7c-6a5b-4c3d-8e2f-0a1b2c3d4e5f",
+            ["mpass_id"] = "3c2b1a09-8f7e-4d6c-9b5a-4a3b2c1d0e9f",
+            ["disputed_contract_id"] = "ctr_2026_0001",
+            ["amount"] = "12.50",
+            ["currency"] = "EUR",
+            ["reason_code"] = "not_received",
+            ["evidence"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "member_statement",
+                ["sha256"] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                ["description"] = "The member's signed statement",
+            }),
+            ["signature"] = ExampleSignature,
+        },
+        ["POST /api/v1/events/settlements"] = () => new JsonObject
+        {
+            ["mo_id"] = "6f1c2a3e-8d4b-4c1a-9e2f-1a2b3c4d5e6f",
+            ["publisher_id"] = "0b9e8d7c-6a5b-4c3d-8e2f-0a1b2c3d4e5f",
+            ["currency"] = "EUR",
+        },
         ["POST /api/v1/organizations/{kind}/{id}/webhooks/"] = () => new JsonObject { ["url"] = "https://partner.example/moneta/webhooks", ["event_types"] = new JsonArray("contract.awaiting_signature", "contract.finalized") },
         ["POST /api/v1/admin/clock/advance"] = () => new JsonObject { ["advance_by"] = "P8D" },
     };

@@ -66,6 +66,20 @@ public static class ProblemCatalog
         [ErrorCodes.InvalidSignature] = [400],
         [ErrorCodes.ConcurrentModification] = [409],
         [ErrorCodes.RecordTooLarge] = [409],
+        [ErrorCodes.DisputedContractNotFound] = [404],
+        [ErrorCodes.DisputedContractNotACharge] = [400],
+        [ErrorCodes.ChargeNotFinalized] = [409],
+        [ErrorCodes.DisputePartiesMismatch] = [400],
+        [ErrorCodes.DisputeCurrencyMismatch] = [400],
+        [ErrorCodes.DisputeWindowClosed] = [409],
+        [ErrorCodes.DisputeAlreadyOpen] = [409],
+        [ErrorCodes.DisputeAmountExceedsRemaining] = [409],
+        [ErrorCodes.SettlementFeeBelowMinimum] = [400],
+        [ErrorCodes.SettlementSharesExceedTotal] = [400],
+        [ErrorCodes.SettlementNotFound] = [404],
+        [ErrorCodes.NoSettlementTerms] = [409],
+        [ErrorCodes.SettlementBatchEmpty] = [409],
+        [ErrorCodes.SettlementBatchClosing] = [409],
         [ErrorCodes.WebhookEndpointNotFound] = [404],
         [ErrorCodes.InvalidWebhookUrl] = [400],
         [ErrorCodes.WebhookUrlNotAllowed] = [400],
@@ -92,6 +106,14 @@ public static class ProblemCatalog
         ErrorCodes.InvalidSignature, ErrorCodes.ContractIdInUse, ErrorCodes.RecordTooLarge,
     ];
 
+    private static readonly string[] DisputeCodes =
+    [
+        ErrorCodes.DisputedContractNotFound, ErrorCodes.DisputedContractNotACharge, ErrorCodes.ChargeNotFinalized, ErrorCodes.DisputePartiesMismatch,
+        ErrorCodes.DisputeCurrencyMismatch, ErrorCodes.DisputeWindowClosed, ErrorCodes.DisputeAlreadyOpen, ErrorCodes.DisputeAmountExceedsRemaining,
+    ];
+
+    private static readonly string[] SettlementTermsCodes = [ErrorCodes.SettlementFeeBelowMinimum, ErrorCodes.SettlementSharesExceedTotal];
+
     /// <summary>The codes particular to an endpoint (method and route as in the authorization matrix).</summary>
     public static IReadOnlyDictionary<string, string[]> ByEndpoint { get; } = new Dictionary<string, string[]>
     {
@@ -112,8 +134,12 @@ public static class ProblemCatalog
         ["GET /api/v1/templates/{name}"] = [ErrorCodes.TemplateNotFound],
         ["GET /api/v1/templates/{name}/versions/{version:int}"] = [ErrorCodes.TemplateNotFound],
         ["POST /api/v1/templates/{name}/versions"] = [ErrorCodes.InvalidTemplate, ErrorCodes.TemplateVersionConflict],
-        ["POST /api/v1/contracts/"] = InitiationCodes,
+        ["POST /api/v1/contracts/"] = [.. InitiationCodes, .. DisputeCodes, .. SettlementTermsCodes],
         ["POST /api/v1/events/subscription_charges"] = InitiationCodes,
+        ["POST /api/v1/events/disputes"] = [.. InitiationCodes, .. DisputeCodes],
+        ["POST /api/v1/events/settlements"] = [ErrorCodes.NoSettlementTerms, ErrorCodes.SettlementBatchEmpty, ErrorCodes.SettlementBatchClosing],
+        ["GET /api/v1/settlements/{batch_id}"] = [ErrorCodes.SettlementNotFound],
+        ["GET /api/v1/settlements/{batch_id}/lines"] = [ErrorCodes.SettlementNotFound],
         ["GET /api/v1/contracts/{id}"] = [ErrorCodes.ContractNotFound],
         ["GET /api/v1/contracts/{id}/audit"] = [ErrorCodes.ContractNotFound],
         ["GET /api/v1/contracts/{id}/verification"] = [ErrorCodes.ContractNotFound],

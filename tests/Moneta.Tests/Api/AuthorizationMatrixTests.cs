@@ -16,7 +16,7 @@ namespace Moneta.Tests.Api;
 public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixSilo fixture) : IClassFixture<AuthorizationMatrixTests.MatrixSilo>
 {
     private static readonly string[] RefusalCodes =
-        ["forbidden", "not_initiator", "role_not_yours", "contract_not_found", "mpass_not_found", "organization_not_found", "webhook_endpoint_not_found", "webhook_delivery_not_found"];
+        ["forbidden", "not_initiator", "role_not_yours", "contract_not_found", "mpass_not_found", "organization_not_found", "webhook_endpoint_not_found", "webhook_delivery_not_found", "settlement_not_found"];
 
     private TestSilo Silo => fixture.Silo;
 
@@ -39,6 +39,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixSilo
         var rule = AuthorizationMatrix.Rules.Single(r => r.Method == method && r.Route == route);
         var world = await World.CreateAsync(Silo);
         if (route.Contains("webhooks", StringComparison.Ordinal)) await world.AddWebhookAsync();
+        if (route.Contains("settlements", StringComparison.Ordinal) || route.EndsWith("/disputes", StringComparison.Ordinal)) await world.AddSettlementAsync(close: false);
+        if (route.EndsWith("/signatures", StringComparison.Ordinal) || route.EndsWith("/rejection", StringComparison.Ordinal)) await world.AddSettlementAsync(close: true);
         var client = await world.ClientAsync(caller, rule);
 
         using var request = RequestSamples.All[$"{method} {route}"](world);
@@ -171,9 +173,38 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixSilo
         /// <summary>The silo's address as Orleans writes it (ip:port@generation), which the dashboard's silo pages take.</summary>
         public string SiloAddress { get; private init; } = "";
 
+        /// <summary>
+        /// Settlement terms, a finalized charge in the open batch (<see cref="BatchId"/>) and, when asked to close it,
+        /// the batch's settlement contract waiting for the MO (<see cref="Statement"/>).
+        /// </summary>
+        public async Task AddSettlementAsync(bool close)
+        {
+            var pair = new SettlementScenario(Silo, Scenario);
+            await pair.AgreeTermsAsync(minimumPayout: "0");
+            Charge = await pair.ChargeAsync();
+            BatchId = (await pair.WaitForBatchAsync(b => SettlementScenario.Is(b, "open", lines: 1), "the charge is in the open batch"))["batch_id"]!.GetValue<string>();
+            if (!close) return;
+            await Json.ReadAsync(await pair.CloseEarlyAsync(Mo), HttpStatusCode.Accepted);
+            var closed = await pair.WaitForBatchAsync(b => b["settlement_contract_id"] is not null, "the batch has its settlement contract");
+            Statement = await SettlementScenario.StatementAsync(Mo, closed);
+        }
+
+        public JsonNode? Charge { get; private set; }
+
+        public string BatchId { get; private set; } = "";
+
+        public JsonNode? Statement { get; private set; }
+
+        /// <summary>Who sends the request: a step is signed by the party whose turn it is in a contract the World holds for it.</summary>
+        public CallerKinds Caller { get; private set; }
+
+        /// <summary>The contract the caller signs or rejects at its turn, and the role it does so in.</summary>
+        public (JsonNode Contract, string Role) Turn => Caller == CallerKinds.Mo && Statement is not null ? (Statement, "mo") : (Contract, "publisher");
+
         /// <summary>The suspended caller is the party the rule would allow, so its refusal is due to the suspension alone.</summary>
         public async Task<HttpClient> ClientAsync(CallerKinds caller, AuthorizationRule rule)
         {
+            Caller = caller;
             switch (caller)
             {
                 case CallerKinds.Anonymous: return Silo.Anonymous;
@@ -270,17 +301,23 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixSilo
             ["GET /api/v1/contracts/{id}"] = w => Get($"/api/v1/contracts/{w.ContractId}"),
             ["GET /api/v1/contracts/{id}/audit"] = w => Get($"/api/v1/contracts/{w.ContractId}/audit"),
             ["GET /api/v1/contracts/{id}/verification"] = w => Get($"/api/v1/contracts/{w.ContractId}/verification"),
-            ["POST /api/v1/contracts/{id}/signatures"] = w => Send(HttpMethod.Post, $"/api/v1/contracts/{w.ContractId}/signatures", new JsonObject
+            ["POST /api/v1/contracts/{id}/signatures"] = w =>
             {
-                ["role"] = "publisher",
-                ["signature"] = w.Publisher.Sign(w.Contract, "publisher", ContractScenario.MonetaSignature(w.Contract)),
-            }),
+                var (contract, role) = w.Turn;
+                var party = role == "mo" ? w.Mo : w.Publisher;
+                return Send(HttpMethod.Post, $"/api/v1/contracts/{contract["contract_id"]}/signatures", new JsonObject
+                {
+                    ["role"] = role,
+                    ["signature"] = party.Sign(contract, role, SettlementScenario.LastSignature(contract)),
+                });
+            },
             ["POST /api/v1/contracts/{id}/rejection"] = w =>
             {
-                var input = TestPartner.SigningInput(w.Contract, "publisher", ContractScenario.MonetaSignature(w.Contract));
+                var (contract, role) = w.Turn;
+                var input = TestPartner.SigningInput(contract, role, SettlementScenario.LastSignature(contract));
                 input["rejection"] = new JsonObject { ["reason"] = "matrix" };
-                var signature = DetachedJws.Sign(w.Publisher.Key, JsonCanonicalizer.Canonicalize(input));
-                return Send(HttpMethod.Post, $"/api/v1/contracts/{w.ContractId}/rejection", new JsonObject { ["role"] = "publisher", ["reason"] = "matrix", ["signature"] = signature });
+                var signature = DetachedJws.Sign((role == "mo" ? w.Mo : w.Publisher).Key, JsonCanonicalizer.Canonicalize(input));
+                return Send(HttpMethod.Post, $"/api/v1/contracts/{contract["contract_id"]}/rejection", new JsonObject { ["role"] = role, ["reason"] = "matrix", ["signature"] = signature });
             },
             ["POST /api/v1/contracts/{id}/void"] = w => Send(HttpMethod.Post, $"/api/v1/contracts/{w.ContractId}/void", null),
             ["POST /api/v1/events/subscription_charges"] = w =>
@@ -298,6 +335,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixSilo
                     ["signature"] = terms["signature"]!.DeepClone(),
                 });
             },
+
+            ["POST /api/v1/events/disputes"] = w => Send(HttpMethod.Post, "/api/v1/events/disputes",
+                new SettlementScenario(w.Silo, w.Scenario).DisputeBody(w.Charge!["contract_id"]!.GetValue<string>(), "1.00")),
+            ["POST /api/v1/events/settlements"] = w => Send(HttpMethod.Post, "/api/v1/events/settlements", new JsonObject { ["mo_id"] = w.Mo.Id, ["publisher_id"] = w.Publisher.Id, ["currency"] = "EUR" }),
+            ["GET /api/v1/settlements/"] = w => Get($"/api/v1/settlements?mo_id={w.Mo.Id}"),
+            ["GET /api/v1/settlements/{batch_id}"] = w => Get($"/api/v1/settlements/{w.BatchId}"),
+            ["GET /api/v1/settlements/{batch_id}/lines"] = w => Get($"/api/v1/settlements/{w.BatchId}/lines"),
 
             ["POST /api/v1/organizations/{kind}/{id}/webhooks/"] = w => Send(HttpMethod.Post, $"/api/v1/organizations/mo/{w.Mo.Id}/webhooks", new JsonObject { ["url"] = "https://example.com/hooks" }),
             ["GET /api/v1/organizations/{kind}/{id}/webhooks/"] = w => Get($"/api/v1/organizations/mo/{w.Mo.Id}/webhooks"),

@@ -7,7 +7,7 @@ namespace Moneta.Tests.Support;
 /// <summary>An MO, a publisher and an mPass, ready to sign contracts against one silo.</summary>
 public sealed class ContractScenario
 {
-    private ContractScenario(TestPartner mo, TestPartner publisher, string mpassId)
+    public ContractScenario(TestPartner mo, TestPartner publisher, string mpassId)
     {
         Mo = mo;
         Publisher = publisher;

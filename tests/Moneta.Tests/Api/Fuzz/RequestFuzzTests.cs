@@ -24,6 +24,8 @@ public sealed class RequestFuzzTests : IAsyncLifetime
     private string _contractId = "";
     private string _endpointId = "";
     private string _siloAddress = "";
+    private SettlementScenario _settlement = null!;
+    private string _batchId = "";
     private readonly List<(string Name, HttpClient Client)> _callers = [];
 
     private TestSilo Silo => _cluster.First;
@@ -38,6 +40,11 @@ public sealed class RequestFuzzTests : IAsyncLifetime
         _endpointId = endpoint["endpoint"]!["id"]!.GetValue<string>();
         var cluster = await Json.ReadAsync(await Silo.Admin.GetAsync("/api/v1/admin/cluster"), System.Net.HttpStatusCode.OK);
         _siloAddress = cluster["silos"]![0]!["address"]!.GetValue<string>();
+        // A batch of a pair nobody listens to: settling it leaves no webhook to retry while the store is compared.
+        _settlement = await SettlementScenario.CreateAsync(Silo);
+        await _settlement.AgreeTermsAsync();
+        await _settlement.ChargeAsync();
+        _batchId = (await _settlement.WaitForBatchAsync(b => SettlementScenario.Is(b, "open", lines: 1), "the charge is in the open batch"))["batch_id"]!.GetValue<string>();
 
         _callers.Add(("admin", NewClient(TestSilo.AdminToken)));
         _callers.Add(("partner", NewClient(_scenario.Mo.AccessToken)));
@@ -115,6 +122,7 @@ public sealed class RequestFuzzTests : IAsyncLifetime
         ["*address"] = _siloAddress,
         ["*grainName"] = "Moneta.Grains.Contracts.ContractGrain",
         ["page:int"] = "1",
+        ["batch_id"] = _batchId,
     };
 
     /// <summary>
@@ -124,7 +132,7 @@ public sealed class RequestFuzzTests : IAsyncLifetime
     /// </summary>
     private static string MissingUrl(string route)
     {
-        foreach (var parameter in new[] { "id", "endpoint_id", "delivery_id", "kid", "name", "**path", "*path", "*address", "*grainName" })
+        foreach (var parameter in new[] { "id", "endpoint_id", "delivery_id", "kid", "name", "batch_id", "**path", "*path", "*address", "*grainName" })
             route = route.Replace("{" + parameter + "}", "fuzz-missing", StringComparison.Ordinal);
         return route.Replace("{kind}", "mo", StringComparison.Ordinal).Replace("{version:int}", "0", StringComparison.Ordinal)
             .Replace("{page:int}", "0", StringComparison.Ordinal).Replace("{documentName?}", "v1", StringComparison.Ordinal);
@@ -144,6 +152,7 @@ public sealed class RequestFuzzTests : IAsyncLifetime
         "/api/v1/contracts/" => $"mo_id={_scenario.Mo.Id}",
         "/api/v1/mpass/" => $"mo_id={_scenario.Mo.Id}",
         "/api/v1/webhooks/deliveries/" => $"endpoint_id={_endpointId}",
+        "/api/v1/settlements/" => $"mo_id={_settlement.Mo.Id}",
         _ => "",
     };
 

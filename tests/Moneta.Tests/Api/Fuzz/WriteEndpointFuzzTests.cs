@@ -31,6 +31,9 @@ public sealed class WriteEndpointFuzzTests : IAsyncLifetime
         _scenario = await ContractScenario.CreateAsync(Silo);
         _contract = await _scenario.InitiateAsync();
         _target = await TestPartner.RegisterAsync(Silo, "mo");
+        // Shipped templates are published on first use: that first write is not one a refused request may be blamed for.
+        foreach (var template in new[] { "dispute-contract", "settlement-terms", "settlement-contract" })
+            await Json.ReadAsync(await _scenario.Mo.Http.GetAsync($"/api/v1/templates/{template}"), System.Net.HttpStatusCode.OK);
 
         // Webhook routes address an organization no event ever concerns, so an endpoint a mutation happens to
         // register never sends anything and no delivery writes to the store in the middle of a comparison.
@@ -124,6 +127,22 @@ public sealed class WriteEndpointFuzzTests : IAsyncLifetime
                 ["currency"] = "EUR",
                 ["signature"] = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsifQ..AAAA",
             },
+            // The contract disputed is pending and the signature forged: no mutation can make a dispute of it.
+            "/api/v1/events/disputes" => new JsonObject
+            {
+                ["contract_id"] = "fuzz-dispute",
+                ["mo_id"] = mo.Id,
+                ["publisher_id"] = _scenario.Publisher.Id,
+                ["mpass_id"] = _scenario.MpassId,
+                ["disputed_contract_id"] = contractId,
+                ["amount"] = "1.00",
+                ["currency"] = "EUR",
+                ["reason_code"] = "not_received",
+                ["evidence"] = new JsonArray(new JsonObject { ["type"] = "receipt", ["sha256"] = new string('a', 64), ["description"] = "fuzz" }),
+                ["signature"] = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsifQ..AAAA",
+            },
+            // A pair without settlement terms: there is no batch to close.
+            "/api/v1/events/settlements" => new JsonObject { ["mo_id"] = mo.Id, ["publisher_id"] = _scenario.Publisher.Id, ["currency"] = "EUR" },
             "/api/v1/organizations/{kind}/{id}/webhooks/" => new JsonObject { ["url"] = "https://example.com/hook", ["event_types"] = new JsonArray("contract.finalized"), ["description"] = "fuzz" },
             "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}" => new JsonObject { ["url"] = "https://example.com/other", ["event_types"] = new JsonArray("contract.voided"), ["status"] = "enabled" },
             "/api/v1/organizations/{kind}/{id}/webhooks/{endpoint_id}/secret/rotate" => new JsonObject { ["overlap_seconds"] = 60 },
