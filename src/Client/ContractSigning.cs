@@ -15,7 +15,7 @@ public static class ContractSigning
         SigningInput(contract.ContractId, contract.TemplateId, contract.TemplateVersion, contract.MoId, contract.PublisherId, contract.MpassId, contract.Payload, signer, previous, rejectionReason);
 
     public static byte[] SigningInput(
-        string contractId, string templateId, int templateVersion, string moId, string publisherId, string mpassId, JsonObject payload,
+        string contractId, string templateId, int templateVersion, string moId, string publisherId, string? mpassId, JsonObject payload,
         string signer, string? previous, string? rejectionReason = null)
     {
         var terms = new JsonObject

@@ -21,7 +21,7 @@ public sealed record Contract(
     int TemplateVersion,
     string MoId,
     string PublisherId,
-    string MpassId,
+    string? MpassId,
     JsonObject Payload,
     IReadOnlyDictionary<string, ContractSignature> SignaturesMap,
     IReadOnlyList<string> SigningOrder,
@@ -44,11 +44,12 @@ public sealed record ContractRejection(string Role, string Reason, string Signat
 
 /// <summary>
 /// A contract to initiate. <see cref="MoId"/> defaults to the calling organization; <see cref="ContractId"/> to a new
-/// UUID. The client signs the terms as <see cref="InitiatorRole"/> (the template's first signer).
+/// UUID. The client signs the terms as <see cref="InitiatorRole"/> (the template's first signer). <see cref="MpassId"/> is
+/// null for a template that names no mPass (settlement-terms).
 /// </summary>
 public sealed record NewContract(
     string PublisherId,
-    string MpassId,
+    string? MpassId,
     JsonObject Payload,
     string? ContractId = null,
     string? MoId = null,
