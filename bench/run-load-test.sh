@@ -5,12 +5,13 @@
 #   bench/run-load-test.sh                      # 30 s measured, concurrency 32, 5 s warm-up
 #   DURATION=60 CONCURRENCY=64 bench/run-load-test.sh
 #
-# Environment: PORT (5080), DURATION (30), CONCURRENCY (32), WARMUP (5), DATA (/tmp/bench-data),
+# Environment: PORT (5080), SILO_PORT (PORT + 20000, where the silo listens for other silos), DURATION (30), CONCURRENCY (32), WARMUP (5), DATA (/tmp/bench-data),
 # ADMIN_TOKEN (random if unset), SILO_ARGS (more silo arguments, e.g. --Logging:LogLevel:Default=Warning),
 # NO_BUILD=1 (run the silo and load generator as last built, e.g. to compare runs on the same binaries),
 # LOAD_ARGS (more load generator arguments, e.g. --webhooks to register both parties' webhooks with it),
 # PERF (a file: a perf CPU profile of the silo over the measured window, with DOTNET_PerfMapEnabled=1 set for the
-# silo; see bench/profile.sh).
+# silo; see bench/profile.sh), SILO_SOURCE (another checkout to run the silo from, e.g. an older commit's worktree;
+# the load generator is always this tree's; see bench/compare.sh).
 # Output files go to $DATA: silo.log, load.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +29,8 @@ if curl -fsS "$URL/health" >/dev/null 2>&1; then
   exit 1
 fi
 
-echo "source: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
+SILO_SOURCE=${SILO_SOURCE:-.}
+echo "silo source: $(git -C "$SILO_SOURCE" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$SILO_SOURCE" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
 rm -rf "$DATA"
 mkdir -p "$DATA"
 BUILD_FLAG=()
@@ -39,8 +41,9 @@ else
 fi
 
 # The silo, exactly as a developer starts it; dotnet run builds it if needed and runs it as a child process.
-dotnet run -c Release "${BUILD_FLAG[@]}" --project src/Silo -- --environment Development --urls "$URL" \
-  "--Moneta:AdminToken=$ADMIN_TOKEN" "--Moneta:Storage:Sqlite:Path=$DATA/moneta.db" ${SILO_ARGS:-} >"$DATA/silo.log" 2>&1 &
+dotnet run -c Release "${BUILD_FLAG[@]}" --project "$SILO_SOURCE/src/Silo" -- --environment Development --urls "$URL" \
+  "--Moneta:AdminToken=$ADMIN_TOKEN" "--Moneta:Storage:Sqlite:Path=$DATA/moneta.db" \
+  "--Moneta:Cluster:SiloPort=${SILO_PORT:-$((PORT + 20000))}" --Moneta:Cluster:GatewayPort=0 ${SILO_ARGS:-} >"$DATA/silo.log" 2>&1 &
 RUN_PID=$!
 
 silo_pid() { pgrep -P "$RUN_PID" -f Moneta.Silo | head -n1; }
@@ -78,7 +81,7 @@ fi
 
 status=0
 dotnet bench/LoadGenerator/bin/Release/net10.0/Moneta.LoadGenerator.dll --url "$URL" --admin-token "$ADMIN_TOKEN" \
-  --duration "$DURATION" --concurrency "$CONCURRENCY" --warmup "$WARMUP" --json "$DATA/load.json" ${LOAD_ARGS:-} || status=$?
+  --duration "$DURATION" --concurrency "$CONCURRENCY" --warmup "$WARMUP" --json "$DATA/load.json" --silo-pid "$SILO_PID" ${LOAD_ARGS:-} || status=$?
 
 if [[ -n "${PROFILER_PID:-}" ]]; then wait "$PROFILER_PID"; fi
 cpu_after=$(ticks)

@@ -11,7 +11,9 @@ internal sealed record LoadOptions(
     TimeSpan Warmup,
     string? Issuer,
     string? JsonPath,
-    bool Webhooks)
+    bool Webhooks,
+    int? SiloPid,
+    TimeSpan EcdsaProbe)
 {
     public const string Usage = """
         Drives a running Moneta with complete contracts (MO initiates, Moneta countersigns, publisher signs).
@@ -26,6 +28,10 @@ internal sealed record LoadOptions(
           --issuer URL         the aud of client assertions (default: issuer from /.well-known/openid-configuration)
           --json PATH          also write the summary as JSON to PATH
           --webhooks           both parties register a webhook endpoint here; reports how soon webhooks arrive
+          --silo-pid PID       the silo's process on this machine: reports its CPU per signing step over the
+                               measured window and its memory per live activation
+          --ecdsa-probe S      seconds spent, before the load, measuring raw ES256 sign+verify pairs on every
+                               core, the physical bound the run is compared with (default 3; 0 skips it)
         """;
 
     /// <exception cref="ArgumentException">The arguments are wrong; the message says which.</exception>
@@ -56,7 +62,7 @@ internal sealed record LoadOptions(
                 (name, value) = (arg[2..], args[++i]);
             }
 
-            if (name is not ("url" or "admin-token" or "duration" or "warmup" or "concurrency" or "issuer" or "json"))
+            if (name is not ("url" or "admin-token" or "duration" or "warmup" or "concurrency" or "issuer" or "json" or "silo-pid" or "ecdsa-probe"))
                 throw new ArgumentException($"Unknown option '--{name}'.");
             values[name] = value;
         }
@@ -82,7 +88,9 @@ internal sealed record LoadOptions(
             TimeSpan.FromSeconds(Number(values, "warmup", 5, 0, 600)),
             values.GetValueOrDefault("issuer"),
             values.GetValueOrDefault("json"),
-            values.ContainsKey("webhooks"));
+            values.ContainsKey("webhooks"),
+            values.ContainsKey("silo-pid") ? Number(values, "silo-pid", 0, 1, int.MaxValue) : null,
+            TimeSpan.FromSeconds(Number(values, "ecdsa-probe", 3, 0, 60)));
     }
 
     private static int Number(Dictionary<string, string> values, string name, int fallback, int min, int max)
