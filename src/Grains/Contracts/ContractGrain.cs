@@ -274,11 +274,12 @@ public sealed class ContractGrain(
     private async Task CommitAsync(ContractState next)
     {
         var occurredAt = next.AuditLog[^1].At;
-        foreach (var (recipient, eventType) in ContractNotifications.Between(Contract, next))
+        await Task.WhenAll(ContractNotifications.Between(Contract, next).Select(notification =>
         {
             var data = new ContractEventData(next.ToView(), next.NextRole);
-            state.Outbox.Announce(recipient, "contract", ContractId, WebhookAnnouncements.NewEvent(eventType, occurredAt, data));
-        }
+            var @event = WebhookAnnouncements.NewEvent(notification.EventType, occurredAt, data);
+            return state.Outbox.AnnounceAsync(GrainFactory, notification.Recipient, "contract", ContractId, @event);
+        }));
 
         if (!state.RecordExists)
             state.Outbox.RemindAt(ExpiryReminder, next.ExpiresAt);

@@ -47,6 +47,7 @@ public static class MonetaRuntimeExtensions
     {
         var services = silo.Services;
         services.AddMonetaSerialization();
+        GrainInterfaceTypeCache.AddTo(services);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GrainStateSerializer>();
         services.AddSingleton<OutboxSignal>();
