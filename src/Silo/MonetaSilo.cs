@@ -57,7 +57,7 @@ public static class MonetaSilo
             UseClustering(silo, config.GetSection("Cluster"), storagePath, development);
             ApplyRuntimeSettings(silo, config.GetSection("Runtime"));
             AddStorage(silo, config, storagePath);
-            silo.AddActivityPropagation(); // a request's traceparent reaches the grains it calls
+            if (Telemetry.ExportsTraces(builder.Configuration)) silo.AddActivityPropagation(); // a span per grain call, for the collector
             // The dashboard's log stream (/dashboard/Trace) shows every log line: development only.
             silo.AddDashboard(options => options.HideTrace = !development);
         });

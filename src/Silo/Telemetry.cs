@@ -22,9 +22,12 @@ internal static class Telemetry
         GrainCallMetrics.MeterName, MonetaGrainStorage.MeterName, MessageRelay.MeterName, WebhookMetrics.MeterName, DynamoDbStateStore.MeterName,
     ];
 
+    /// <summary>Traces go to an OpenTelemetry collector (OTEL_EXPORTER_OTLP_ENDPOINT is set).</summary>
+    public static bool ExportsTraces(IConfiguration configuration) => !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
     public static void AddMonetaTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        var otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var otlp = ExportsTraces(configuration);
         var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("moneta"));
         telemetry.WithMetrics(metrics =>
         {

@@ -137,14 +137,19 @@ public sealed partial class MessageRelay(
         };
     }
 
-    /// <summary>The handler's turn continues the sender's trace: Orleans carries this activity into the grain call.</summary>
+    /// <summary>The handler's turn continues the sender's trace: the grain call carries this activity's context.</summary>
     private async Task DeliverEventAsync(GrainId target, GrainEvent @event)
     {
         ActivityContext.TryParse(@event.TraceParent, null, out var parent);
         using var activity = GrainTracing.Source.StartActivity("grain event", ActivityKind.Consumer, parent);
-        activity?.SetTag("moneta.grain", target.ToString());
-        activity?.SetTag("moneta.event.type", @event.Type);
-        activity?.SetTag("moneta.event.id", @event.Id);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("moneta.grain", target.ToString());
+            activity.SetTag("moneta.event.type", @event.Type);
+            activity.SetTag("moneta.event.id", @event.Id);
+        }
+
+        TraceContext.CarryCurrent();
         await grains.GetGrain<IGrainEventHandler>(target).HandleEvent(@event);
     }
 
