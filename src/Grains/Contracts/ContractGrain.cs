@@ -274,12 +274,8 @@ public sealed class ContractGrain(
     private async Task CommitAsync(ContractState next)
     {
         var occurredAt = next.AuditLog[^1].At;
-        await Task.WhenAll(ContractNotifications.Between(Contract, next).Select(notification =>
-        {
-            var data = new ContractEventData(next.ToView(), next.NextRole);
-            var @event = WebhookAnnouncements.NewEvent(notification.EventType, occurredAt, data);
-            return state.Outbox.AnnounceAsync(GrainFactory, notification.Recipient, "contract", ContractId, @event);
-        }));
+        await Task.WhenAll(ContractNotifications.Between(Contract, next).Select(notification => state.Outbox.AnnounceAsync(
+            GrainFactory, notification.Recipient, "contract", ContractId, notification.EventType, occurredAt, () => new ContractEventData(next.ToView(), next.NextRole))));
 
         if (!state.RecordExists)
             state.Outbox.RemindAt(ExpiryReminder, next.ExpiresAt);

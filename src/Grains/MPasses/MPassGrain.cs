@@ -78,7 +78,7 @@ public sealed class MPassGrain([OutboxState] IOutboxState<MPassState> state, Tim
         if (next.Status != state.State.Status)
         {
             var data = new MPassStatusChangedData(MPassId, next.MoId, state.State.Status, next.Status, change.Reason);
-            await state.Outbox.AnnounceAsync(GrainFactory, next.MoId, "mpass", MPassId, WebhookAnnouncements.NewEvent(WebhookEventTypes.MPassStatusChanged, now, data));
+            await state.Outbox.AnnounceAsync(GrainFactory, next.MoId, "mpass", MPassId, WebhookEventTypes.MPassStatusChanged, now, () => data);
         }
 
         return await CommitAsync(next);

@@ -21,11 +21,15 @@ public static class WebhookAnnouncements
     public static GrainEvent NewEvent(string type, DateTimeOffset occurredAt, object data) =>
         new(Guid.NewGuid().ToString(), type, occurredAt, JsonSerializer.SerializeToElement(data, DataFormat));
 
-    /// <summary>Puts the event in the outbox if an endpoint of the organization wants its type; call it before the step's write.</summary>
-    public static async Task AnnounceAsync(this IGrainOutbox outbox, IGrainFactory grains, string organizationId, string subjectType, string subjectId, GrainEvent @event)
+    /// <summary>
+    /// Puts an event in the outbox if an endpoint of the organization wants its type; call it before the step's
+    /// write. The event's data is made only then.
+    /// </summary>
+    public static async Task AnnounceAsync(
+        this IGrainOutbox outbox, IGrainFactory grains, string organizationId, string subjectType, string subjectId, string eventType, DateTimeOffset occurredAt, Func<object> data)
     {
-        if (await grains.GetGrain<IWebhookEndpointsGrain>(organizationId).Wants(@event.Type))
-            outbox.Announce(organizationId, subjectType, subjectId, @event);
+        if (await grains.GetGrain<IWebhookEndpointsGrain>(organizationId).Wants(eventType))
+            outbox.Announce(organizationId, subjectType, subjectId, NewEvent(eventType, occurredAt, data()));
     }
 
     /// <summary>Puts the event in the outbox whoever listens (a test event names its endpoint).</summary>
