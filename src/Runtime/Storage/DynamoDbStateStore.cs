@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
-using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
@@ -44,7 +43,7 @@ public sealed class DynamoDbStorageOptions
 /// live under their target's partition; due ones are found through a GSI sharded over
 /// <see cref="DynamoDbTables.DueShards"/> partitions, and a claim is a conditional update of the due time.
 /// </summary>
-public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
+public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
 {
     /// <summary>DynamoDB's limit on the items of one TransactWriteItems.</summary>
     public const int MaxTransactionItems = 100;
@@ -89,22 +88,7 @@ public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
         _ready = PrepareTablesAsync();
     }
 
-    public static IAmazonDynamoDB CreateClient(DynamoDbStorageOptions options)
-    {
-        // Credentials come from the standard AWS chain (environment, profile, container or instance role).
-        var config = new AmazonDynamoDBConfig { MaxErrorRetry = options.MaxErrorRetry, Timeout = options.RequestTimeout };
-        if (string.IsNullOrEmpty(options.ServiceUrl))
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
-        }
-        else
-        {
-            config.ServiceURL = options.ServiceUrl;
-            config.AuthenticationRegion = options.Region;
-        }
-
-        return new AmazonDynamoDBClient(config);
-    }
+    public static IAmazonDynamoDB CreateClient(DynamoDbStorageOptions options) => DynamoDbTableSetup.CreateClient(options);
 
     /// <summary>Throttled or failing after the SDK's own retries, or unreachable.</summary>
     public bool IsUnavailable(Exception error) => error switch
@@ -549,47 +533,7 @@ public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
         return Volatile.Read(ref _ready);
     }
 
-    private async Task PrepareTablesAsync()
-    {
-        foreach (var definition in DynamoDbTables.Definitions(_tablePrefix))
-        {
-            if (!_createTables)
-            {
-                try
-                {
-                    await _client.DescribeTableAsync(definition.TableName);
-                    continue;
-                }
-                catch (ResourceNotFoundException e)
-                {
-                    throw new InvalidOperationException(
-                        $"DynamoDB table {definition.TableName} does not exist. Create the tables with deploy/cloudformation/tables.yaml " +
-                        "(TablePrefix as configured), or set Moneta:Storage:DynamoDB:CreateTables=true in development.", e);
-                }
-            }
-
-            try
-            {
-                await _client.CreateTableAsync(definition);
-                LogTableCreated(_logger, definition.TableName);
-            }
-            catch (ResourceInUseException)
-            {
-                // It exists (perhaps another silo created it a moment ago).
-            }
-
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while ((await _client.DescribeTableAsync(definition.TableName)).Table.TableStatus != TableStatus.ACTIVE)
-            {
-                if (DateTime.UtcNow > deadline)
-                    throw new TimeoutException($"DynamoDB table {definition.TableName} did not become active.");
-                await Task.Delay(200);
-            }
-        }
-    }
-
-    [LoggerMessage(LogLevel.Information, "Created DynamoDB table {Table}")]
-    private static partial void LogTableCreated(ILogger logger, string table);
+    private Task PrepareTablesAsync() => DynamoDbTableSetup.EnsureAsync(_client, DynamoDbTables.Definitions(_tablePrefix), _createTables, _logger);
 
     private void Count(string purpose) => _requests.Add(1, new KeyValuePair<string, object?>("purpose", purpose));
 
