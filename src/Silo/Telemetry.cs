@@ -1,5 +1,6 @@
 using Moneta.Grains.Webhooks;
 using Moneta.Runtime;
+using Moneta.Runtime.Membership;
 using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Metrics;
 using Moneta.Runtime.Storage;
@@ -20,6 +21,7 @@ internal static class Telemetry
     [
         "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
         GrainCallMetrics.MeterName, MonetaGrainStorage.MeterName, MessageRelay.MeterName, WebhookMetrics.MeterName, DynamoDbStateStore.MeterName,
+        DynamoDbMembershipTable.MeterName,
     ];
 
     public static void AddMonetaTelemetry(this IServiceCollection services, IConfiguration configuration)

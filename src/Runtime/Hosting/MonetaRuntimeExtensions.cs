@@ -60,6 +60,8 @@ public static class MonetaRuntimeExtensions
         services.AddSingleton<IGrainIndex, GrainIndex>();
         services.AddSingleton<MessageRelay>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<MessageRelay>());
+        services.AddSingleton<DeadSiloClaims>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeadSiloClaims>());
         silo.AddIncomingGrainCallFilter<OutboxTurnFilter>();
         silo.AddIncomingGrainCallFilter<GrainCallMetrics>();
         return silo;

@@ -196,7 +196,7 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
         return new IndexPage([.. page.Take(limit).Select(e => e.GrainKey)], next);
     }
 
-    public async Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, CancellationToken cancellationToken = default)
     {
         await ReadyAsync();
         var nowMs = now.ToUnixTimeMilliseconds();
@@ -212,7 +212,7 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
             // Claim in rounds of as many as are still wanted; a candidate another silo took first is skipped.
             var round = candidates.Skip(next).Take(limit - claimed.Count).ToList();
             next += round.Count;
-            var outcomes = await Task.WhenAll(round.Select(c => TryClaimAsync(c, nowMs, until, token, cancellationToken)));
+            var outcomes = await Task.WhenAll(round.Select(c => TryClaimAsync(c, nowMs, until, token, owner, cancellationToken)));
             claimed.AddRange(outcomes.OfType<ClaimedMessage>());
         }
 
@@ -247,7 +247,7 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
             {
                 TableName = _outbox,
                 Key = Key(TargetPk(message.Target), message.Name),
-                UpdateExpression = "SET due_at = :due, attempt_count = attempt_count + :one REMOVE claim_token",
+                UpdateExpression = "SET due_at = :due, attempt_count = attempt_count + :one REMOVE claim_token, claim_owner",
                 ConditionExpression = "claim_token = :token",
                 ExpressionAttributeValues = new() { [":due"] = N(dueAt.ToUnixTimeMilliseconds()), [":one"] = N(1), [":token"] = S(message.ClaimToken) },
             }, cancellationToken);
@@ -255,6 +255,41 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
         catch (ConditionalCheckFailedException)
         {
         }
+    }
+
+    /// <summary>
+    /// A claim moved the message's due time to the end of its lease, and the due index projects the claim's owner: so
+    /// the dead silo's claims are found by querying each shard for messages due within one lease from now, filtered by
+    /// owner, never by a scan. Each is made due now by a conditional update that applies only while that silo still
+    /// holds it. The index is eventually consistent: a claim made in the last instant before the silo died may not be
+    /// found, and then waits for its lease as before.
+    /// </summary>
+    public async Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        await ReadyAsync();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var held = await Task.WhenAll(Enumerable.Range(0, DynamoDbTables.DueShards).Select(shard => HeldByAsync(shard, owner, nowMs, (now + lease).ToUnixTimeMilliseconds(), cancellationToken)));
+        var released = await Task.WhenAll(held.SelectMany(h => h).Select(async key =>
+        {
+            try
+            {
+                Count("release");
+                await _client.UpdateItemAsync(new UpdateItemRequest
+                {
+                    TableName = _outbox,
+                    Key = key,
+                    UpdateExpression = "SET due_at = :now REMOVE claim_token, claim_owner",
+                    ConditionExpression = "claim_owner = :owner AND due_at > :now",
+                    ExpressionAttributeValues = new() { [":now"] = N(nowMs), [":owner"] = S(owner) },
+                }, cancellationToken);
+                return 1;
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                return 0; // delivered, retried or claimed again meanwhile
+            }
+        }));
+        return released.Sum();
     }
 
     public void Dispose()
@@ -463,8 +498,38 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
             i.TryGetValue("event_seq", out var seq) ? long.Parse(seq.N, CultureInfo.InvariantCulture) : 0))];
     }
 
+    private async Task<List<Dictionary<string, AttributeValue>>> HeldByAsync(int shard, string owner, long nowMs, long untilMs, CancellationToken cancellationToken)
+    {
+        var keys = new List<Dictionary<string, AttributeValue>>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            Count("release_query");
+            var response = await _client.QueryAsync(new QueryRequest
+            {
+                TableName = _outbox,
+                IndexName = DynamoDbTables.DueIndex,
+                KeyConditionExpression = "due_shard = :shard AND due_at BETWEEN :after AND :until",
+                FilterExpression = "claim_owner = :owner",
+                ExpressionAttributeValues = new()
+                {
+                    [":shard"] = S(shard.ToString(CultureInfo.InvariantCulture)),
+                    [":after"] = N(nowMs + 1),
+                    [":until"] = N(untilMs),
+                    [":owner"] = S(owner),
+                },
+                ProjectionExpression = "pk, sk",
+                ExclusiveStartKey = start,
+            }, cancellationToken);
+            keys.AddRange((response.Items ?? []).Select(i => new Dictionary<string, AttributeValue> { ["pk"] = i["pk"], ["sk"] = i["sk"] }));
+            start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+        return keys;
+    }
+
     /// <summary>The lease is the due time moved forward: a claimed message is due again when its lease runs out.</summary>
-    private async Task<ClaimedMessage?> TryClaimAsync(Candidate candidate, long nowMs, long until, string token, CancellationToken cancellationToken)
+    private async Task<ClaimedMessage?> TryClaimAsync(Candidate candidate, long nowMs, long until, string token, string? owner, CancellationToken cancellationToken)
     {
         if (candidate.IsEvent && await HasEarlierEventAsync(candidate, cancellationToken))
             return null;
@@ -475,9 +540,11 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
             {
                 TableName = _outbox,
                 Key = Key(candidate.Pk, candidate.Sk),
-                UpdateExpression = "SET due_at = :until, claim_token = :token",
+                UpdateExpression = owner is null ? "SET due_at = :until, claim_token = :token REMOVE claim_owner" : "SET due_at = :until, claim_token = :token, claim_owner = :owner",
                 ConditionExpression = "due_at <= :now", // false for a deleted item too: a claim never resurrects one
-                ExpressionAttributeValues = new() { [":until"] = N(until), [":token"] = S(token), [":now"] = N(nowMs) },
+                ExpressionAttributeValues = owner is null
+                    ? new() { [":until"] = N(until), [":token"] = S(token), [":now"] = N(nowMs) }
+                    : new() { [":until"] = N(until), [":token"] = S(token), [":now"] = N(nowMs), [":owner"] = S(owner) },
                 ReturnValues = ReturnValue.ALL_NEW,
             }, cancellationToken);
             var item = response.Attributes;

@@ -91,7 +91,7 @@ public static class DynamoDbTables
                 {
                     IndexName = DueIndex,
                     KeySchema = [new("due_shard", KeyType.HASH), new("due_at", KeyType.RANGE)],
-                    Projection = new() { ProjectionType = ProjectionType.INCLUDE, NonKeyAttributes = ["msg_kind", "event_seq"] },
+                    Projection = new() { ProjectionType = ProjectionType.INCLUDE, NonKeyAttributes = ["msg_kind", "event_seq", "claim_owner"] },
                 },
             ],
             LocalSecondaryIndexes =

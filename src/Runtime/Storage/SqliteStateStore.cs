@@ -57,11 +57,23 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             due_at      INTEGER NOT NULL, -- Unix milliseconds
             lease_until INTEGER NOT NULL DEFAULT 0,
             claim_token TEXT,
+            claim_owner TEXT,             -- the silo holding the lease (see ReleaseClaimsAsync)
             attempts    INTEGER NOT NULL DEFAULT 0,
             UNIQUE (target_type, target_key, name)
         );
         CREATE INDEX IF NOT EXISTS outbox_due ON outbox (due_at);
         CREATE INDEX IF NOT EXISTS outbox_by_target ON outbox (target_type, target_key, kind, sequence);
+        """;
+
+    /// <summary>What a file created by an earlier version lacks, added once (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
+    private static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("outbox", "claim_owner", "claim_owner TEXT"),
+    ];
+
+    /// <summary>Indexes on added columns, created after the columns exist.</summary>
+    private const string AddedIndexes = """
+        CREATE INDEX IF NOT EXISTS outbox_claims ON outbox (claim_owner) WHERE claim_owner IS NOT NULL;
         """;
 
     private readonly string _connectionString;
@@ -86,6 +98,8 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         _writer = Open();
         Execute(_writer, "PRAGMA journal_mode=WAL;");
         Execute(_writer, Schema);
+        AddMissingColumns(_writer);
+        Execute(_writer, AddedIndexes);
         _writerLoop = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
@@ -110,8 +124,11 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
     public Task ClearAsync(GrainKey id, string? expectedETag, CancellationToken cancellationToken = default) =>
         Enqueue<string>(statements => statements.Write(id, null, [], expectedETag, []));
 
-    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default) =>
-        Enqueue<IReadOnlyList<ClaimedMessage>>(statements => statements.Claim(now, lease, limit));
+    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, CancellationToken cancellationToken = default) =>
+        Enqueue<IReadOnlyList<ClaimedMessage>>(statements => statements.Claim(now, lease, limit, owner));
+
+    public Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        Enqueue<int>(statements => statements.Release(owner, now));
 
     public Task CompleteMessageAsync(ClaimedMessage message, CancellationToken cancellationToken = default) =>
         Enqueue<int>(statements => statements.Complete(message));
@@ -216,6 +233,17 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         }
     }
 
+    private static void AddMissingColumns(SqliteConnection connection)
+    {
+        foreach (var (table, column, definition) in AddedColumns)
+        {
+            using var check = connection.CreateCommand();
+            check.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+            if ((long)check.ExecuteScalar()! == 0)
+                Execute(connection, $"ALTER TABLE {table} ADD COLUMN {definition};");
+        }
+    }
+
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -249,6 +277,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         private readonly SqliteCommand _lease;
         private readonly SqliteCommand _complete;
         private readonly SqliteCommand _retry;
+        private readonly SqliteCommand _release;
 
         public WriteStatements(SqliteConnection connection)
         {
@@ -267,7 +296,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
                 """, "$type", "$key", "$name", "$body", "$due");
             _upsertReminder = Command(connection, """
                 INSERT INTO outbox (target_type, target_key, name, kind, body, due_at) VALUES ($type, $key, $name, 'reminder', NULL, $due)
-                ON CONFLICT (target_type, target_key, name) DO UPDATE SET due_at = excluded.due_at, lease_until = 0, claim_token = NULL, attempts = 0
+                ON CONFLICT (target_type, target_key, name) DO UPDATE SET due_at = excluded.due_at, lease_until = 0, claim_token = NULL, claim_owner = NULL, attempts = 0
                 """, "$type", "$key", "$name", "$due");
             _deleteReminder = Command(connection, """
                 DELETE FROM outbox WHERE target_type = $type AND target_key = $key AND name = $name AND kind = 'reminder'
@@ -282,17 +311,20 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
                 ORDER BY due_at, sequence
                 LIMIT $limit
                 """, "$now", "$limit");
-            _lease = Command(connection, "UPDATE outbox SET lease_until = $until, claim_token = $token WHERE sequence = $sequence", "$until", "$token", "$sequence");
+            _lease = Command(connection, "UPDATE outbox SET lease_until = $until, claim_token = $token, claim_owner = $owner WHERE sequence = $sequence", "$until", "$token", "$owner", "$sequence");
             _complete = Command(connection, "DELETE FROM outbox WHERE target_type = $type AND target_key = $key AND name = $name AND claim_token = $token", "$type", "$key", "$name", "$token");
             _retry = Command(connection, """
-                UPDATE outbox SET due_at = $due, lease_until = 0, claim_token = NULL, attempts = attempts + 1
+                UPDATE outbox SET due_at = $due, lease_until = 0, claim_token = NULL, claim_owner = NULL, attempts = attempts + 1
                 WHERE target_type = $type AND target_key = $key AND name = $name AND claim_token = $token
                 """, "$due", "$type", "$key", "$name", "$token");
+            _release = Command(connection, """
+                UPDATE outbox SET lease_until = 0, claim_token = NULL, claim_owner = NULL WHERE claim_owner = $owner AND lease_until > $now
+                """, "$owner", "$now");
         }
 
         public void Enlist(SqliteTransaction transaction)
         {
-            foreach (var command in new[] { _readETag, _upsert, _delete, _deleteIndex, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _lease, _complete, _retry })
+            foreach (var command in new[] { _readETag, _upsert, _delete, _deleteIndex, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _lease, _complete, _retry, _release })
                 command.Transaction = transaction;
         }
 
@@ -320,7 +352,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             return etag;
         }
 
-        public object Claim(DateTimeOffset now, TimeSpan lease, int limit)
+        public object Claim(DateTimeOffset now, TimeSpan lease, int limit, string? owner)
         {
             var due = new List<(long Sequence, ClaimedMessage Message)>();
             var token = Guid.NewGuid().ToString("N");
@@ -337,12 +369,15 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             }
 
             foreach (var (sequence, _) in due)
-                Run(_lease, reader: false, (now + lease).ToUnixTimeMilliseconds(), token, sequence);
+                Run(_lease, reader: false, (now + lease).ToUnixTimeMilliseconds(), token, (object?)owner ?? DBNull.Value, sequence);
             return due.Select(d => d.Message).ToList();
         }
 
         public object Complete(ClaimedMessage message) =>
             Run(_complete, reader: false, message.Target.Type, message.Target.Key, message.Name, message.ClaimToken)!;
+
+        public object Release(string owner, DateTimeOffset now) =>
+            Run(_release, reader: false, owner, now.ToUnixTimeMilliseconds())!;
 
         public object Retry(ClaimedMessage message, DateTimeOffset dueAt) =>
             Run(_retry, reader: false, dueAt.ToUnixTimeMilliseconds(), message.Target.Type, message.Target.Key, message.Name, message.ClaimToken)!;
