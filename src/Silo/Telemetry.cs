@@ -1,5 +1,6 @@
 using Moneta.Grains.Webhooks;
 using Moneta.Runtime;
+using Moneta.Runtime.Cluster;
 using Moneta.Runtime.Membership;
 using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Metrics;
@@ -21,7 +22,7 @@ internal static class Telemetry
     [
         "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
         GrainCallMetrics.MeterName, MonetaGrainStorage.MeterName, MessageRelay.MeterName, WebhookMetrics.MeterName, DynamoDbStateStore.MeterName,
-        DynamoDbMembershipTable.MeterName,
+        DynamoDbMembershipTable.MeterName, RejectedCallRetry.MeterName,
     ];
 
     public static void AddMonetaTelemetry(this IServiceCollection services, IConfiguration configuration)

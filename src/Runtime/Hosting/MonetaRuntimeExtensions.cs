@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Moneta.GrainModel;
+using Moneta.Runtime.Cluster;
 using Moneta.Runtime.Membership;
 using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Metrics;
@@ -64,6 +65,7 @@ public static class MonetaRuntimeExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeadSiloClaims>());
         silo.AddIncomingGrainCallFilter<OutboxTurnFilter>();
         silo.AddIncomingGrainCallFilter<GrainCallMetrics>();
+        silo.AddOutgoingGrainCallFilter<RejectedCallRetry>();
         return silo;
     }
 
