@@ -4,6 +4,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Moneta.GrainModel;
 using Moneta.Runtime.Storage;
 using Orleans.Configuration;
 
@@ -50,7 +51,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
         _requests = _meter.CreateCounter<long>("moneta.membership.requests", description: "Membership table requests to DynamoDB, by operation");
     }
 
-    public async Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken)
+    private async Task InitializeCoreAsync(bool tryInitTableVersion, CancellationToken cancellationToken)
     {
         await DynamoDbTableSetup.EnsureAsync(_client, [DynamoDbTables.MembershipDefinition(_tablePrefix)], _createTables, _logger, cancellationToken);
         if (!tryInitTableVersion) return;
@@ -70,7 +71,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
         }
     }
 
-    public async Task DeleteMembershipTableEntriesAsync(string clusterId, CancellationToken cancellationToken)
+    private async Task DeleteClusterCoreAsync(string clusterId, CancellationToken cancellationToken)
     {
         var keys = new List<Dictionary<string, AttributeValue>>();
         await foreach (var item in QueryClusterAsync(clusterId, "pk, sk", cancellationToken))
@@ -82,7 +83,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     /// Dead silos only, last seen before the cutoff. Dead is final in Orleans, so a row read as defunct cannot come
     /// back to life before the delete lands, and a batch delete without a condition is safe.
     /// </summary>
-    public async Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken)
+    private async Task CleanupCoreAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken)
     {
         var table = await ReadAllAsync(cancellationToken);
         var defunct = table.Members
@@ -94,7 +95,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     }
 
     /// <summary>The silo's item and the version item in one TransactGetItems: a serializable snapshot of the two.</summary>
-    public async Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken)
+    private async Task<MembershipTableData> ReadRowCoreAsync(SiloAddress key, CancellationToken cancellationToken)
     {
         Count("read_row");
         var response = await _client.TransactGetItemsAsync(new TransactGetItemsRequest
@@ -117,7 +118,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     /// silo item carries the version it was written under, and a silo item newer than the version read means the
     /// snapshot is torn, so it is read again). Reading the version first means no change at or below it is missing.
     /// </summary>
-    public async Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken)
+    private async Task<MembershipTableData> ReadAllCoreAsync(CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -143,16 +144,16 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     }
 
     public Task<bool> InsertRowAsync(MembershipEntry entry, TableVersion tableVersion, CancellationToken cancellationToken) =>
-        WriteRowAsync(entry, rowEtag: null, tableVersion, "insert", cancellationToken);
+        Guarded(() => WriteRowAsync(entry, rowEtag: null, tableVersion, "insert", cancellationToken));
 
     public Task<bool> UpdateRowAsync(MembershipEntry entry, string etag, TableVersion tableVersion, CancellationToken cancellationToken) =>
-        WriteRowAsync(entry, etag, tableVersion, "update", cancellationToken);
+        Guarded(() => WriteRowAsync(entry, etag, tableVersion, "update", cancellationToken));
 
     /// <summary>
     /// The heartbeat alone: neither ETag changes, so what another silo read stays valid. A silo whose row is gone
     /// (cleaned up after it was declared dead) is not written back.
     /// </summary>
-    public async Task UpdateIAmAliveAsync(MembershipEntry entry, CancellationToken cancellationToken)
+    private async Task UpdateIAmAliveCoreAsync(MembershipEntry entry, CancellationToken cancellationToken)
     {
         try
         {
@@ -172,6 +173,13 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
         }
     }
 
+    public Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken) => Guarded(() => InitializeCoreAsync(tryInitTableVersion, cancellationToken));
+    public Task DeleteMembershipTableEntriesAsync(string clusterId, CancellationToken cancellationToken) => Guarded(() => DeleteClusterCoreAsync(clusterId, cancellationToken));
+    public Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken) => Guarded(() => CleanupCoreAsync(beforeDate, cancellationToken));
+    public Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken) => Guarded(() => ReadRowCoreAsync(key, cancellationToken));
+    public Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken) => Guarded(() => ReadAllCoreAsync(cancellationToken));
+    public Task UpdateIAmAliveAsync(MembershipEntry entry, CancellationToken cancellationToken) => Guarded(() => UpdateIAmAliveCoreAsync(entry, cancellationToken));
+
     // Orleans 10.4.2 calls the *Async overloads above; these are the interface's older, obsolete members.
     public Task InitializeMembershipTable(bool tryInitTableVersion) => InitializeMembershipTableAsync(tryInitTableVersion, CancellationToken.None);
 
@@ -188,6 +196,30 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     public Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion tableVersion) => UpdateRowAsync(entry, etag, tableVersion, CancellationToken.None);
 
     public Task UpdateIAmAlive(MembershipEntry entry) => UpdateIAmAliveAsync(entry, CancellationToken.None);
+
+    /// <summary>
+    /// DynamoDB out of reach or throttling, after the SDK's retries, becomes the exception the front door answers with
+    /// 503 (an operator reading the cluster view during an outage), and that crosses silos; Orleans' own membership
+    /// logic treats it like any failed table operation and tries again. The AWS error is logged here.
+    /// </summary>
+    private async Task<T> Guarded<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (Exception e) when (DynamoDbTableSetup.IsUnavailable(e))
+        {
+            LogUnavailable(_logger, e);
+            throw new GrainStorageUnavailableException("The membership table is unavailable or overloaded.");
+        }
+    }
+
+    private Task Guarded(Func<Task> operation) => Guarded(async () =>
+    {
+        await operation();
+        return true;
+    });
 
     public void Dispose()
     {
@@ -332,6 +364,9 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     private static AttributeValue S(string value) => new() { S = value };
 
     private static AttributeValue N(int value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+
+    [LoggerMessage(LogLevel.Warning, "The DynamoDB membership table is unavailable or overloaded")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception);
 
     [LoggerMessage(LogLevel.Debug, "Membership {Operation} of {Silo} refused ({Reasons}); Orleans reads the table again and retries")]
     private static partial void LogRefused(ILogger logger, string operation, SiloAddress silo, string reasons);

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Moneta.GrainModel;
 using Moneta.Runtime.Messaging;
@@ -91,15 +90,7 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
     public static IAmazonDynamoDB CreateClient(DynamoDbStorageOptions options) => DynamoDbTableSetup.CreateClient(options);
 
     /// <summary>Throttled or failing after the SDK's own retries, or unreachable.</summary>
-    public bool IsUnavailable(Exception error) => error switch
-    {
-        ProvisionedThroughputExceededException or RequestLimitExceededException or InternalServerErrorException => true,
-        TransactionCanceledException { CancellationReasons: { } reasons } => reasons.Any(r => r.Code == "ThrottlingError"),
-        AmazonServiceException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError } => true,
-        AmazonServiceException { InnerException: HttpRequestException or IOException or TimeoutException } => true,
-        HttpRequestException => true,
-        _ => false,
-    };
+    public bool IsUnavailable(Exception error) => DynamoDbTableSetup.IsUnavailable(error);
 
     public async Task<GrainRecord?> ReadAsync(GrainKey id, CancellationToken cancellationToken = default)
     {

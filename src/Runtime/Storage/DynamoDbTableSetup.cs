@@ -1,6 +1,7 @@
 using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Moneta.Runtime.Storage;
@@ -29,6 +30,17 @@ public static partial class DynamoDbTableSetup
 
         return new AmazonDynamoDBClient(config);
     }
+
+    /// <summary>Throttled or failing after the SDK's own retries, or unreachable: retrying later is the answer (503).</summary>
+    public static bool IsUnavailable(Exception error) => error switch
+    {
+        ProvisionedThroughputExceededException or RequestLimitExceededException or InternalServerErrorException => true,
+        TransactionCanceledException { CancellationReasons: { } reasons } => reasons.Any(r => r?.Code == "ThrottlingError"),
+        AmazonServiceException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError } => true,
+        AmazonServiceException { InnerException: HttpRequestException or IOException or TimeoutException } => true,
+        HttpRequestException => true,
+        _ => false,
+    };
 
     /// <summary>Creates the missing tables (and turns on their time to live) if <paramref name="create"/>, else checks that they exist.</summary>
     public static async Task EnsureAsync(IAmazonDynamoDB client, IEnumerable<CreateTableRequest> tables, bool create, ILogger logger, CancellationToken cancellationToken = default)
