@@ -110,7 +110,7 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
         return new GrainRecord(item["state_data"].B.ToArray(), known.ETag);
     }
 
-    public async Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default)
+    public async Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
     {
         await ReadyAsync();
         var before = await StoredAsync(id, expectedETag, cancellationToken);
@@ -137,6 +137,8 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
             state["idx"] = new() { L = [.. entries.Select(e => new AttributeValue { L = [S(e.Pk), S(e.Sk), S(e.SortKey)] })] };
         if (sequence > 0)
             state["oseq"] = N(sequence);
+        if (expiresAt is { } expires)
+            state[DynamoDbTables.ExpiresAt] = N(expires.ToUnixTimeSeconds()); // the table's time to live deletes it after this
 
         await CommitAsync(id, expectedETag, etag, items, cancellationToken);
         Remember(id, new Known(etag, entries, sequence));

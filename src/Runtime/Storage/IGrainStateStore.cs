@@ -24,10 +24,11 @@ public interface IGrainStateStore
 
     /// <summary>
     /// Stores the state and its outbox <paramref name="messages"/> if the stored ETag equals
-    /// <paramref name="expectedETag"/> (null: no item yet); returns the new ETag.
+    /// <paramref name="expectedETag"/> (null: no item yet); returns the new ETag. With <paramref name="expiresAt"/>,
+    /// the store may delete the item after that time (<see cref="IExpiringState"/>).
     /// </summary>
     /// <exception cref="Orleans.Storage.InconsistentStateException">Another writer got there first; nothing was written.</exception>
-    Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default);
+    Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default);
 
     /// <exception cref="Orleans.Storage.InconsistentStateException">Another writer got there first; nothing was deleted.</exception>
     Task ClearAsync(GrainKey id, string? expectedETag, CancellationToken cancellationToken = default);

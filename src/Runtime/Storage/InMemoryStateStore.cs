@@ -25,7 +25,7 @@ public sealed class InMemoryStateStore : IGrainStateStore
             return Task.FromResult(_records.GetValueOrDefault(id));
     }
 
-    public Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default)
+    public Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
