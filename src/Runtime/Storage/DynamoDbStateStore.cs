@@ -115,7 +115,7 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
         await ReadyAsync();
         var before = await StoredAsync(id, expectedETag, cancellationToken);
         var etag = ETags.New();
-        var entries = indexes.Select(e => new IndexItem($"{id.Type}/{e.Name}/{e.Key}", $"{e.SortKey}{SortSeparator}{id.Key}", e.SortKey)).Distinct().ToList();
+        var entries = indexes.Select(e => new IndexItem(IndexPk(id.Type, e.Name, e.Key, id.Key), $"{e.SortKey}{SortSeparator}{id.Key}", e.SortKey)).Distinct().ToList();
         var sequence = before.LastSequence;
 
         var state = new Dictionary<string, AttributeValue>
@@ -155,15 +155,33 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
         _known.TryRemove(id, out _);
     }
 
+    /// <summary>
+    /// One index key's entries after the cursor, in (sort key, grain key) order. A sharded index
+    /// (<see cref="DynamoDbTables.IndexShards"/>) is read from each of its partitions at once and the pages merged:
+    /// each partition is ordered the same way, so the merge is exact, and the cursor works across them.
+    /// </summary>
     public async Task<IndexPage> QueryAsync(string grainType, string indexName, string key, string? cursor, int limit, CancellationToken cancellationToken = default)
     {
         var after = cursor is null ? (IndexCursor?)null : IndexCursor.Decode(cursor);
         await ReadyAsync();
-        var values = new Dictionary<string, AttributeValue> { [":pk"] = S($"{grainType}/{indexName}/{key}") };
+        var shards = DynamoDbTables.IndexShards(grainType, indexName);
+        var pks = shards == 1
+            ? [$"{grainType}/{indexName}/{key}"]
+            : Enumerable.Range(0, shards).Select(shard => $"{grainType}/{indexName}/{key}#{shard.ToString(CultureInfo.InvariantCulture)}").ToList();
+        var pages = await Task.WhenAll(pks.Select(pk => QueryPartitionAsync(pk, after, limit + 1, cancellationToken)));
+        var page = pages.SelectMany(p => p).OrderBy(e => e.Sk, StringComparer.Ordinal).Take(limit + 1).Select(e => e.Entry).ToList();
+
+        var next = page.Count > limit ? page[limit - 1].Encode() : null;
+        return new IndexPage([.. page.Take(limit).Select(e => e.GrainKey)], next);
+    }
+
+    private async Task<List<(string Sk, IndexCursor Entry)>> QueryPartitionAsync(string pk, IndexCursor? after, int want, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<string, AttributeValue> { [":pk"] = S(pk) };
         if (after is { } position)
             values[":after"] = S($"{position.SortKey}{SortSeparator}{position.GrainKey}");
 
-        var page = new List<IndexCursor>(limit + 1);
+        var page = new List<(string, IndexCursor)>(want);
         Dictionary<string, AttributeValue>? start = null;
         do
         {
@@ -174,19 +192,17 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
                 TableName = _index,
                 KeyConditionExpression = after is null ? "pk = :pk" : "pk = :pk AND sk > :after",
                 ExpressionAttributeValues = values,
-                ProjectionExpression = "sort_key, grain_key",
+                ProjectionExpression = "sk, sort_key, grain_key",
                 ConsistentRead = true,
-                Limit = limit + 1 - page.Count,
+                Limit = want - page.Count,
                 ExclusiveStartKey = start,
             }, cancellationToken);
             foreach (var item in response.Items ?? [])
-                page.Add(new IndexCursor(item["sort_key"].S, item["grain_key"].S));
+                page.Add((item["sk"].S, new IndexCursor(item["sort_key"].S, item["grain_key"].S)));
             start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         }
-        while (start is not null && page.Count <= limit);
-
-        var next = page.Count > limit ? page[limit - 1].Encode() : null;
-        return new IndexPage([.. page.Take(limit).Select(e => e.GrainKey)], next);
+        while (start is not null && page.Count < want);
+        return page;
     }
 
     public async Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, CancellationToken cancellationToken = default)
@@ -606,15 +622,30 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
 
     private static string GrainPk(GrainKey id) => $"{id.Type}/{id.Key}";
 
+    /// <summary>
+    /// The partition of an index entry: one per index key, or for a hot index one of its shards, chosen by the grain
+    /// key so that a grain's entries move between keys (a contract changing status) within the same shard number.
+    /// </summary>
+    private static string IndexPk(string grainType, string indexName, string indexKey, string grainKey)
+    {
+        var shards = DynamoDbTables.IndexShards(grainType, indexName);
+        return shards == 1
+            ? $"{grainType}/{indexName}/{indexKey}"
+            : $"{grainType}/{indexName}/{indexKey}#{(Fnv1a(grainKey) % (uint)shards).ToString(CultureInfo.InvariantCulture)}";
+    }
+
     private static string TargetPk(GrainKey target) => $"{target.Type}/{target.Key}";
 
     /// <summary>A stable hash (string.GetHashCode differs between processes): FNV-1a of the message key.</summary>
-    private static string Shard(GrainKey target, string name)
+    private static string Shard(GrainKey target, string name) =>
+        (Fnv1a($"{target.Type}/{target.Key}/{name}") % DynamoDbTables.DueShards).ToString(CultureInfo.InvariantCulture);
+
+    private static uint Fnv1a(string text)
     {
         var hash = 2166136261;
-        foreach (var b in Encoding.UTF8.GetBytes($"{target.Type}/{target.Key}/{name}"))
+        foreach (var b in Encoding.UTF8.GetBytes(text))
             hash = (hash ^ b) * 16777619;
-        return (hash % DynamoDbTables.DueShards).ToString(CultureInfo.InvariantCulture);
+        return hash;
     }
 
     private static Dictionary<string, AttributeValue> Key(string pk) => new() { ["pk"] = S(pk) };

@@ -43,6 +43,20 @@ public static class DynamoDbTables
     /// </summary>
     public const int DueShards = 16;
 
+    /// <summary>
+    /// Partitions of the hot index keys. Every contract's status change writes under contract/status/{status}, and
+    /// every contract's creation under contract/month/{month}: one partition each takes about 1,000 write units a
+    /// second, and a transaction's writes count twice, so past a few hundred contracts a second they would throttle.
+    /// Their entries are spread over this many partitions by grain key, and a list reads them all at once and merges.
+    /// The count is part of the data format: changing it needs the index rewritten.
+    /// </summary>
+    public const int HotIndexShards = 16;
+
+    private static readonly HashSet<(string GrainType, string IndexName)> HotIndexes = [("contract", "status"), ("contract", "month")];
+
+    /// <summary>How many partitions an index key is spread over (1: it is not sharded).</summary>
+    public static int IndexShards(string grainType, string indexName) => HotIndexes.Contains((grainType, indexName)) ? HotIndexShards : 1;
+
     /// <summary>Every table a production deployment has: grain storage and membership.</summary>
     public static IReadOnlyList<CreateTableRequest> All(string prefix) => [.. Definitions(prefix), MembershipDefinition(prefix)];
 
