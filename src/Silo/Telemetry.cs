@@ -1,5 +1,7 @@
 using Moneta.Grains.Webhooks;
 using Moneta.Runtime;
+using Moneta.Runtime.Cluster;
+using Moneta.Runtime.Membership;
 using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Metrics;
 using Moneta.Runtime.Storage;
@@ -20,6 +22,7 @@ internal static class Telemetry
     [
         "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
         GrainCallMetrics.MeterName, MonetaGrainStorage.MeterName, MessageRelay.MeterName, WebhookMetrics.MeterName, DynamoDbStateStore.MeterName,
+        DynamoDbMembershipTable.MeterName, RejectedCallRetry.MeterName,
     ];
 
     /// <summary>Traces go to an OpenTelemetry collector (OTEL_EXPORTER_OTLP_ENDPOINT is set).</summary>

@@ -19,6 +19,9 @@ public sealed class SqliteStorageOptions
     /// request is answered 503: well inside the grain call timeout, so the client hears why.
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often states past their expiry (<see cref="Moneta.GrainModel.IExpiringState"/>) are deleted.</summary>
+    public TimeSpan ExpiredSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>
@@ -36,6 +39,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             etag       TEXT NOT NULL,
             data       BLOB NOT NULL,
             updated_at TEXT NOT NULL,
+            expires_at INTEGER,           -- Unix ms after which the sweep deletes it (IExpiringState), else NULL
             PRIMARY KEY (grain_type, grain_key)
         ); -- a rowid table: grain items are kilobytes, too large for WITHOUT ROWID to pay off
         CREATE TABLE IF NOT EXISTS grain_index (
@@ -57,12 +61,29 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             due_at      INTEGER NOT NULL, -- Unix milliseconds
             lease_until INTEGER NOT NULL DEFAULT 0,
             claim_token TEXT,
+            claim_owner TEXT,             -- the silo holding the lease (see ReleaseClaimsAsync)
             attempts    INTEGER NOT NULL DEFAULT 0,
             UNIQUE (target_type, target_key, name)
         );
         CREATE INDEX IF NOT EXISTS outbox_due ON outbox (due_at);
         CREATE INDEX IF NOT EXISTS outbox_by_target ON outbox (target_type, target_key, kind, sequence);
         """;
+
+    /// <summary>What a file created by an earlier version lacks, added once (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
+    private static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("outbox", "claim_owner", "claim_owner TEXT"),
+        ("grains", "expires_at", "expires_at INTEGER"),
+    ];
+
+    /// <summary>Indexes on added columns, created after the columns exist.</summary>
+    private const string AddedIndexes = """
+        CREATE INDEX IF NOT EXISTS outbox_claims ON outbox (claim_owner) WHERE claim_owner IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS grains_expiring ON grains (expires_at) WHERE expires_at IS NOT NULL;
+        """;
+
+    /// <summary>Most expired states one sweep deletes in one transaction, so the writer is never held long.</summary>
+    private const int SweepBatch = 1000;
 
     private readonly string _connectionString;
     private readonly int _maxBatchSize;
@@ -71,6 +92,9 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
     private readonly SqliteConnection _writer;
     private readonly Task _writerLoop;
     private readonly int _busyTimeoutMs;
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly Task _sweepLoop;
+    private int _disposed;
 
     public SqliteStateStore(SqliteStorageOptions options, ILogger<SqliteStateStore> logger)
     {
@@ -86,7 +110,10 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         _writer = Open();
         Execute(_writer, "PRAGMA journal_mode=WAL;");
         Execute(_writer, Schema);
+        AddMissingColumns(_writer);
+        Execute(_writer, AddedIndexes);
         _writerLoop = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _sweepLoop = Task.Run(() => SweepLoopAsync(options.ExpiredSweepInterval, _disposing.Token));
     }
 
     /// <summary>Busy or locked past the busy timeout, an I/O error, a full disk.</summary>
@@ -104,14 +131,24 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         return await reader.ReadAsync(cancellationToken) ? new GrainRecord((byte[])reader[0], reader.GetString(1)) : null;
     }
 
-    public Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default) =>
-        Enqueue<string>(statements => statements.Write(id, data, indexes, expectedETag, messages ?? []));
+    public Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default) =>
+        Enqueue<string>(statements => statements.Write(id, data, indexes, expectedETag, messages ?? [], expiresAt));
 
     public Task ClearAsync(GrainKey id, string? expectedETag, CancellationToken cancellationToken = default) =>
-        Enqueue<string>(statements => statements.Write(id, null, [], expectedETag, []));
+        Enqueue<string>(statements => statements.Write(id, null, [], expectedETag, [], expiresAt: null));
 
-    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default) =>
-        Enqueue<IReadOnlyList<ClaimedMessage>>(statements => statements.Claim(now, lease, limit));
+    /// <summary>
+    /// Deletes states whose expiry has passed, at most <see cref="SweepBatch"/> per call; returns how many. The store
+    /// runs it every <see cref="SqliteStorageOptions.ExpiredSweepInterval"/> (until a sweep finds fewer than a batch).
+    /// </summary>
+    public Task<int> SweepExpiredAsync(DateTimeOffset now) =>
+        Enqueue<int>(statements => statements.SweepExpired(now, SweepBatch));
+
+    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, CancellationToken cancellationToken = default) =>
+        Enqueue<IReadOnlyList<ClaimedMessage>>(statements => statements.Claim(now, lease, limit, owner));
+
+    public Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        Enqueue<int>(statements => statements.Release(owner, now));
 
     public Task CompleteMessageAsync(ClaimedMessage message, CancellationToken cancellationToken = default) =>
         Enqueue<int>(statements => statements.Complete(message));
@@ -151,6 +188,11 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The container may dispose the store once per registration that hands it out.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await _disposing.CancelAsync();
+        await _sweepLoop;
+        _disposing.Dispose();
         _writes.Writer.TryComplete();
         await _writerLoop;
         await _writer.DisposeAsync();
@@ -216,6 +258,41 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         }
     }
 
+    private async Task SweepLoopAsync(TimeSpan interval, CancellationToken disposing)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(disposing))
+            {
+                try
+                {
+                    while (await SweepExpiredAsync(DateTimeOffset.UtcNow) == SweepBatch && !disposing.IsCancellationRequested)
+                    {
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _logger.LogWarning(e, "Sweeping expired grain states failed; trying again at the next interval");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (disposing.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static void AddMissingColumns(SqliteConnection connection)
+    {
+        foreach (var (table, column, definition) in AddedColumns)
+        {
+            using var check = connection.CreateCommand();
+            check.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+            if ((long)check.ExecuteScalar()! == 0)
+                Execute(connection, $"ALTER TABLE {table} ADD COLUMN {definition};");
+        }
+    }
+
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -249,14 +326,16 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         private readonly SqliteCommand _lease;
         private readonly SqliteCommand _complete;
         private readonly SqliteCommand _retry;
+        private readonly SqliteCommand _release;
+        private readonly SqliteCommand _sweep;
 
         public WriteStatements(SqliteConnection connection)
         {
             _readETag = Command(connection, "SELECT etag FROM grains WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
             _upsert = Command(connection, """
-                INSERT INTO grains (grain_type, grain_key, etag, data, updated_at) VALUES ($type, $key, $etag, $data, $now)
-                ON CONFLICT (grain_type, grain_key) DO UPDATE SET etag = excluded.etag, data = excluded.data, updated_at = excluded.updated_at
-                """, "$type", "$key", "$etag", "$data", "$now");
+                INSERT INTO grains (grain_type, grain_key, etag, data, updated_at, expires_at) VALUES ($type, $key, $etag, $data, $now, $expires)
+                ON CONFLICT (grain_type, grain_key) DO UPDATE SET etag = excluded.etag, data = excluded.data, updated_at = excluded.updated_at, expires_at = excluded.expires_at
+                """, "$type", "$key", "$etag", "$data", "$now", "$expires");
             _delete = Command(connection, "DELETE FROM grains WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
             _deleteIndex = Command(connection, "DELETE FROM grain_index WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
             _insertIndex = Command(connection, """
@@ -267,7 +346,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
                 """, "$type", "$key", "$name", "$body", "$due");
             _upsertReminder = Command(connection, """
                 INSERT INTO outbox (target_type, target_key, name, kind, body, due_at) VALUES ($type, $key, $name, 'reminder', NULL, $due)
-                ON CONFLICT (target_type, target_key, name) DO UPDATE SET due_at = excluded.due_at, lease_until = 0, claim_token = NULL, attempts = 0
+                ON CONFLICT (target_type, target_key, name) DO UPDATE SET due_at = excluded.due_at, lease_until = 0, claim_token = NULL, claim_owner = NULL, attempts = 0
                 """, "$type", "$key", "$name", "$due");
             _deleteReminder = Command(connection, """
                 DELETE FROM outbox WHERE target_type = $type AND target_key = $key AND name = $name AND kind = 'reminder'
@@ -282,22 +361,28 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
                 ORDER BY due_at, sequence
                 LIMIT $limit
                 """, "$now", "$limit");
-            _lease = Command(connection, "UPDATE outbox SET lease_until = $until, claim_token = $token WHERE sequence = $sequence", "$until", "$token", "$sequence");
+            _lease = Command(connection, "UPDATE outbox SET lease_until = $until, claim_token = $token, claim_owner = $owner WHERE sequence = $sequence", "$until", "$token", "$owner", "$sequence");
             _complete = Command(connection, "DELETE FROM outbox WHERE target_type = $type AND target_key = $key AND name = $name AND claim_token = $token", "$type", "$key", "$name", "$token");
             _retry = Command(connection, """
-                UPDATE outbox SET due_at = $due, lease_until = 0, claim_token = NULL, attempts = attempts + 1
+                UPDATE outbox SET due_at = $due, lease_until = 0, claim_token = NULL, claim_owner = NULL, attempts = attempts + 1
                 WHERE target_type = $type AND target_key = $key AND name = $name AND claim_token = $token
                 """, "$due", "$type", "$key", "$name", "$token");
+            _release = Command(connection, """
+                UPDATE outbox SET lease_until = 0, claim_token = NULL, claim_owner = NULL WHERE claim_owner = $owner AND lease_until > $now
+                """, "$owner", "$now");
+            _sweep = Command(connection, """
+                DELETE FROM grains WHERE rowid IN (SELECT rowid FROM grains WHERE expires_at IS NOT NULL AND expires_at <= $now LIMIT $limit)
+                """, "$now", "$limit");
         }
 
         public void Enlist(SqliteTransaction transaction)
         {
-            foreach (var command in new[] { _readETag, _upsert, _delete, _deleteIndex, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _lease, _complete, _retry })
+            foreach (var command in new[] { _readETag, _upsert, _delete, _deleteIndex, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _lease, _complete, _retry, _release, _sweep })
                 command.Transaction = transaction;
         }
 
         /// <summary>A grain write (or, with no data, a clear); an <see cref="Orleans.Storage.InconsistentStateException"/> if the ETag is stale.</summary>
-        public object Write(GrainKey id, byte[]? data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage> messages)
+        public object Write(GrainKey id, byte[]? data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage> messages, DateTimeOffset? expiresAt)
         {
             var (type, key) = (id.Type, id.Key);
             var stored = (string?)Run(_readETag, reader: true, type, key);
@@ -312,7 +397,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             }
 
             var etag = ETags.New();
-            Run(_upsert, reader: false, type, key, etag, data, DateTimeOffset.UtcNow.ToString("O"));
+            Run(_upsert, reader: false, type, key, etag, data, DateTimeOffset.UtcNow.ToString("O"), expiresAt is { } expires ? expires.ToUnixTimeMilliseconds() : DBNull.Value);
             foreach (var entry in indexes)
                 Run(_insertIndex, reader: false, type, entry.Name, entry.Key, entry.SortKey, key);
             foreach (var message in messages)
@@ -320,7 +405,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             return etag;
         }
 
-        public object Claim(DateTimeOffset now, TimeSpan lease, int limit)
+        public object Claim(DateTimeOffset now, TimeSpan lease, int limit, string? owner)
         {
             var due = new List<(long Sequence, ClaimedMessage Message)>();
             var token = Guid.NewGuid().ToString("N");
@@ -337,12 +422,18 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             }
 
             foreach (var (sequence, _) in due)
-                Run(_lease, reader: false, (now + lease).ToUnixTimeMilliseconds(), token, sequence);
+                Run(_lease, reader: false, (now + lease).ToUnixTimeMilliseconds(), token, (object?)owner ?? DBNull.Value, sequence);
             return due.Select(d => d.Message).ToList();
         }
 
         public object Complete(ClaimedMessage message) =>
             Run(_complete, reader: false, message.Target.Type, message.Target.Key, message.Name, message.ClaimToken)!;
+
+        public object SweepExpired(DateTimeOffset now, int limit) =>
+            Run(_sweep, reader: false, now.ToUnixTimeMilliseconds(), limit)!;
+
+        public object Release(string owner, DateTimeOffset now) =>
+            Run(_release, reader: false, owner, now.ToUnixTimeMilliseconds())!;
 
         public object Retry(ClaimedMessage message, DateTimeOffset dueAt) =>
             Run(_retry, reader: false, dueAt.ToUnixTimeMilliseconds(), message.Target.Type, message.Target.Key, message.Name, message.ClaimToken)!;
