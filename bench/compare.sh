@@ -7,14 +7,15 @@
 #   bench/compare.sh HEAD .                   # "." is this working tree, uncommitted changes included
 #   CONCURRENCY=1 bench/compare.sh A B        # unloaded latency
 #   LOAD_ARGS=--webhooks bench/compare.sh A B # both parties with a webhook endpoint
+#   B_ENV="DOTNET_gcServer=0" bench/compare.sh HEAD HEAD   # one build, two runtime settings
 #
-# Environment: ROUNDS (2: A B B A), DURATION (30), WARMUP (45: Orleans' tiered JIT needs about that long to settle
+# Environment: A_ENV and B_ENV (VAR=value pairs for that side's silo process), ROUNDS (2: A B B A), DURATION (30), WARMUP (45: Orleans' tiered JIT needs about that long to settle
 # under load), CONCURRENCY (32), SILO_ARGS (default: logging at Warning), LOAD_ARGS, PORT (5300), and COMPARE_DIR
 # (/tmp/moneta-compare: the worktrees of the commits, built once, and each run's files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[[ $# -eq 2 ]] || { sed -n '2,9p' "$0" >&2; exit 2; }
+[[ $# -eq 2 ]] || { sed -n '2,10p' "$0" >&2; exit 2; }
 ROUNDS=${ROUNDS:-2}
 COMPARE_DIR=${COMPARE_DIR:-/tmp/moneta-compare}
 PORT=${PORT:-5300}
@@ -52,17 +53,17 @@ done
 runs=()
 for i in "${!order[@]}"; do
   side=${order[$i]}
-  if [[ $side == A ]]; then source_dir=$a_dir; else source_dir=$b_dir; fi
+  if [[ $side == A ]]; then source_dir=$a_dir silo_env=${A_ENV:-}; else source_dir=$b_dir silo_env=${B_ENV:-}; fi
   data="$COMPARE_DIR/run-$i-$side"
-  echo "== run $((i + 1)) of ${#order[@]}: $side ($(git -C "$source_dir" rev-parse --short HEAD))"
-  if ! SILO_SOURCE=$source_dir NO_BUILD=1 DATA=$data PORT=$((PORT + i)) bench/run-load-test.sh | tail -n 25; then
+  echo "== run $((i + 1)) of ${#order[@]}: $side ($(git -C "$source_dir" rev-parse --short HEAD)${silo_env:+, $silo_env})"
+  if ! SILO_ENV=$silo_env SILO_SOURCE=$source_dir NO_BUILD=1 DATA=$data PORT=$((PORT + i)) bench/run-load-test.sh | tail -n 25; then
     echo "run $((i + 1)) ($side) failed; see $data" >&2
   fi
   runs+=("$side=$data/load.json")
 done
 
 python3 - "$1" "$2" "${runs[@]}" <<'PY'
-import json, statistics, sys
+import json, os, statistics, sys
 
 a_name, b_name, runs = sys.argv[1], sys.argv[2], sys.argv[3:]
 sides = {"A": [], "B": []}
@@ -106,7 +107,7 @@ def values(side, get):
     return out
 
 print()
-print(f"A = {a_name}, B = {b_name}; medians of {len(sides['A'])} and {len(sides['B'])} runs (each run in brackets)")
+print(f"A = {a_name}{' with ' + os.environ['A_ENV'] if os.environ.get('A_ENV') else ''}, B = {b_name}{' with ' + os.environ['B_ENV'] if os.environ.get('B_ENV') else ''}; medians of {len(sides['A'])} and {len(sides['B'])} runs (each run in brackets)")
 print(f"{'':30} {'A':>24} {'B':>24} {'B ÷ A':>8}")
 for name, get, fmt in metrics:
     a, b = values("A", get), values("B", get)

@@ -11,7 +11,8 @@
 # LOAD_ARGS (more load generator arguments, e.g. --webhooks to register both parties' webhooks with it),
 # PERF (a file: a perf CPU profile of the silo over the measured window, with DOTNET_PerfMapEnabled=1 set for the
 # silo; see bench/profile.sh), SILO_SOURCE (another checkout to run the silo from, e.g. an older commit's worktree;
-# the load generator is always this tree's; see bench/compare.sh), COUNTERS (a file: dotnet-counters' System.Runtime
+# the load generator is always this tree's; see bench/compare.sh), SILO_ENV (VAR=value pairs for the silo process
+# only, e.g. "DOTNET_gcServer=0" to try a runtime setting), COUNTERS (a file: dotnet-counters' System.Runtime
 # counters of the silo over the measured window, as CSV; needs dotnet-counters, see bench/profile.sh), ALLOCATIONS
 # (a file: a dotnet-trace of the silo's allocation samples over the measured window, read by bench/AllocationReport).
 # Output files go to $DATA: silo.log, load.json.
@@ -43,7 +44,7 @@ else
 fi
 
 # The silo, exactly as a developer starts it; dotnet run builds it if needed and runs it as a child process.
-dotnet run -c Release "${BUILD_FLAG[@]}" --project "$SILO_SOURCE/src/Silo" -- --environment Development --urls "$URL" \
+env ${SILO_ENV:-} dotnet run -c Release "${BUILD_FLAG[@]}" --project "$SILO_SOURCE/src/Silo" -- --environment Development --urls "$URL" \
   "--Moneta:AdminToken=$ADMIN_TOKEN" "--Moneta:Storage:Sqlite:Path=$DATA/moneta.db" \
   "--Moneta:Cluster:SiloPort=${SILO_PORT:-$((PORT + 20000))}" --Moneta:Cluster:GatewayPort=0 ${SILO_ARGS:-} >"$DATA/silo.log" 2>&1 &
 RUN_PID=$!
