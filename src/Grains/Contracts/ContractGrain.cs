@@ -18,6 +18,7 @@ namespace Moneta.Grains.Contracts;
 /// step and the reminder that expires the contract at its deadline are committed in that same write.
 /// </summary>
 [GrainType("contract")]
+[CollectionAgeLimit(Minutes = GrainLifetimes.TransientMinutes)]
 public sealed class ContractGrain(
     [OutboxState] IOutboxState<ContractState> state,
     TemplateCatalog templates,
