@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -89,6 +90,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
     private readonly int _maxBatchSize;
     private readonly ILogger _logger;
     private readonly Channel<PendingOperation> _writes = Channel.CreateUnbounded<PendingOperation>(new() { SingleReader = true });
+    private readonly ConcurrentBag<GrainReader> _readers = [];
     private readonly SqliteConnection _writer;
     private readonly Task _writerLoop;
     private readonly int _busyTimeoutMs;
@@ -120,15 +122,25 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
     public bool IsUnavailable(Exception error) =>
         error is SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_FULL };
 
-    public async Task<GrainRecord?> ReadAsync(GrainKey id, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A point read on a connection of the read pool, with its statement prepared once: every activation reads its
+    /// state, so opening a connection and preparing the query each time was a measurable part of a step.
+    /// </summary>
+    public Task<GrainRecord?> ReadAsync(GrainKey id, CancellationToken cancellationToken = default)
     {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT data, etag FROM grains WHERE grain_type = $type AND grain_key = $key";
-        command.Parameters.AddWithValue("$type", id.Type);
-        command.Parameters.AddWithValue("$key", id.Key);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new GrainRecord((byte[])reader[0], reader.GetString(1)) : null;
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        var reader = _readers.TryTake(out var pooled) ? pooled : new GrainReader(Open());
+        try
+        {
+            return Task.FromResult(reader.Read(id));
+        }
+        finally
+        {
+            if (Volatile.Read(ref _disposed) == 1)
+                reader.Dispose();
+            else
+                _readers.Add(reader);
+        }
     }
 
     public Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default) =>
@@ -196,6 +208,39 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         _writes.Writer.TryComplete();
         await _writerLoop;
         await _writer.DisposeAsync();
+        while (_readers.TryTake(out var reader))
+            reader.Dispose();
+    }
+
+    /// <summary>A read connection and its prepared point read; one caller at a time.</summary>
+    private sealed class GrainReader : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteCommand _read;
+
+        public GrainReader(SqliteConnection connection)
+        {
+            _connection = connection;
+            _read = connection.CreateCommand();
+            _read.CommandText = "SELECT data, etag FROM grains WHERE grain_type = $type AND grain_key = $key";
+            _read.Parameters.Add(new SqliteParameter { ParameterName = "$type" });
+            _read.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
+            _read.Prepare();
+        }
+
+        public GrainRecord? Read(GrainKey id)
+        {
+            _read.Parameters[0].Value = id.Type;
+            _read.Parameters[1].Value = id.Key;
+            using var reader = _read.ExecuteReader();
+            return reader.Read() ? new GrainRecord((byte[])reader[0], reader.GetString(1)) : null;
+        }
+
+        public void Dispose()
+        {
+            _read.Dispose();
+            _connection.Dispose();
+        }
     }
 
     private async Task<T> Enqueue<T>(Func<WriteStatements, object> apply)
@@ -318,6 +363,8 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         private readonly SqliteCommand _upsert;
         private readonly SqliteCommand _delete;
         private readonly SqliteCommand _deleteIndex;
+        private readonly SqliteCommand _selectIndex;
+        private readonly SqliteCommand _deleteIndexEntry;
         private readonly SqliteCommand _insertIndex;
         private readonly SqliteCommand _insertEvent;
         private readonly SqliteCommand _upsertReminder;
@@ -338,6 +385,10 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
                 """, "$type", "$key", "$etag", "$data", "$now", "$expires");
             _delete = Command(connection, "DELETE FROM grains WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
             _deleteIndex = Command(connection, "DELETE FROM grain_index WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
+            _selectIndex = Command(connection, "SELECT index_name, index_key, sort_key FROM grain_index WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
+            _deleteIndexEntry = Command(connection, """
+                DELETE FROM grain_index WHERE grain_type = $type AND index_name = $name AND index_key = $index_key AND sort_key = $sort AND grain_key = $key
+                """, "$type", "$name", "$index_key", "$sort", "$key");
             _insertIndex = Command(connection, """
                 INSERT OR IGNORE INTO grain_index (grain_type, index_name, index_key, sort_key, grain_key) VALUES ($type, $name, $index_key, $sort, $key)
                 """, "$type", "$name", "$index_key", "$sort", "$key");
@@ -377,7 +428,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
 
         public void Enlist(SqliteTransaction transaction)
         {
-            foreach (var command in new[] { _readETag, _upsert, _delete, _deleteIndex, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _lease, _complete, _retry, _release, _sweep })
+            foreach (var command in new[] { _readETag, _upsert, _delete, _deleteIndex, _selectIndex, _deleteIndexEntry, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _lease, _complete, _retry, _release, _sweep })
                 command.Transaction = transaction;
         }
 
@@ -389,20 +440,36 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             if (stored != expectedETag)
                 return StaleETag.Refusal(id, expectedETag, stored);
 
-            Run(_deleteIndex, reader: false, type, key);
             if (data is null)
             {
+                Run(_deleteIndex, reader: false, type, key);
                 Run(_delete, reader: false, type, key);
                 return string.Empty;
             }
 
+            // Only the entries that changed are written: a contract's second write moves 3 of its 10 entries.
+            var stale = stored is null ? [] : StoredIndexEntries(type, key);
+            var wanted = indexes.Select(e => (e.Name, e.Key, e.SortKey)).ToHashSet();
+            foreach (var (name, indexKey, sortKey) in stale.Except(wanted))
+                Run(_deleteIndexEntry, reader: false, type, name, indexKey, sortKey, key);
+
             var etag = ETags.New();
             Run(_upsert, reader: false, type, key, etag, data, DateTimeOffset.UtcNow.ToString("O"), expiresAt is { } expires ? expires.ToUnixTimeMilliseconds() : DBNull.Value);
-            foreach (var entry in indexes)
-                Run(_insertIndex, reader: false, type, entry.Name, entry.Key, entry.SortKey, key);
+            foreach (var (name, indexKey, sortKey) in wanted.Except(stale))
+                Run(_insertIndex, reader: false, type, name, indexKey, sortKey, key);
             foreach (var message in messages)
                 Put(message);
             return etag;
+        }
+
+        private HashSet<(string Name, string Key, string SortKey)> StoredIndexEntries(string type, string key)
+        {
+            var entries = new HashSet<(string, string, string)>();
+            Bind(_selectIndex, type, key);
+            using var reader = _selectIndex.ExecuteReader();
+            while (reader.Read())
+                entries.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            return entries;
         }
 
         public object Claim(DateTimeOffset now, TimeSpan lease, int limit, string? owner)
