@@ -4,7 +4,7 @@ namespace Moneta.LoadGenerator;
 
 /// <summary>The command line. Only a loopback URL is accepted: this tool is for a Moneta on the same machine.</summary>
 internal sealed record LoadOptions(
-    Uri Url,
+    IReadOnlyList<Uri> Urls,
     string AdminToken,
     TimeSpan Duration,
     int Concurrency,
@@ -13,14 +13,20 @@ internal sealed record LoadOptions(
     string? JsonPath,
     bool Webhooks,
     int? SiloPid,
-    TimeSpan EcdsaProbe)
+    TimeSpan EcdsaProbe,
+    string? TimelinePath)
 {
+    /// <summary>Where setup requests go: the first silo.</summary>
+    public Uri Url => Urls[0];
+
     public const string Usage = """
         Drives a running Moneta with complete contracts (MO initiates, Moneta countersigns, publisher signs).
 
         Usage: Moneta.LoadGenerator --url http://127.0.0.1:5080 --admin-token TOKEN [options]
 
-          --url URL            Moneta's base URL; must be a loopback address (required)
+          --url URL            Moneta's base URL; must be a loopback address (required). Repeat it for several
+                               silos: requests go round-robin, and one that cannot connect goes to the next silo
+                               (a load balancer's behaviour), which is skipped for a second
           --admin-token T      the silo's admin token (required; or environment variable Moneta__AdminToken)
           --duration S         measured seconds (default 30)
           --warmup S           seconds of load before measuring starts (default 5)
@@ -32,12 +38,15 @@ internal sealed record LoadOptions(
                                measured window and its memory per live activation
           --ecdsa-probe S      seconds spent, before the load, measuring raw ES256 sign+verify pairs on every
                                core, the physical bound the run is compared with (default 3; 0 skips it)
+          --timeline PATH      also write, per 100 ms of the run, the requests answered, failed and re-sent
+                               to another silo (JSON), to measure a failover
         """;
 
     /// <exception cref="ArgumentException">The arguments are wrong; the message says which.</exception>
     public static LoadOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var urls = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -62,26 +71,26 @@ internal sealed record LoadOptions(
                 (name, value) = (arg[2..], args[++i]);
             }
 
-            if (name is not ("url" or "admin-token" or "duration" or "warmup" or "concurrency" or "issuer" or "json" or "silo-pid" or "ecdsa-probe"))
+            if (name == "url")
+            {
+                urls.Add(value);
+                continue;
+            }
+
+            if (name is not ("admin-token" or "duration" or "warmup" or "concurrency" or "issuer" or "json" or "silo-pid" or "ecdsa-probe" or "timeline"))
                 throw new ArgumentException($"Unknown option '--{name}'.");
             values[name] = value;
         }
 
-        if (!values.TryGetValue("url", out var urlText))
+        if (urls.Count == 0)
             throw new ArgumentException("--url is required.");
-        if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-            throw new ArgumentException($"--url '{urlText}' is not an http(s) URL.");
-        if (!url.IsLoopback)
-            throw new ArgumentException($"--url '{urlText}' is not a loopback address; this tool only loads a Moneta on this machine.");
-        if (!url.AbsolutePath.EndsWith('/'))
-            url = new Uri(url.GetLeftPart(UriPartial.Path) + "/");
 
         var adminToken = values.GetValueOrDefault("admin-token") ?? Environment.GetEnvironmentVariable("Moneta__AdminToken");
         if (string.IsNullOrEmpty(adminToken))
             throw new ArgumentException("--admin-token (or environment variable Moneta__AdminToken) is required.");
 
         return new LoadOptions(
-            url,
+            [.. urls.Select(LoopbackUrl)],
             adminToken,
             TimeSpan.FromSeconds(Number(values, "duration", 30, 1, 3600)),
             Number(values, "concurrency", 32, 1, 1024),
@@ -90,7 +99,17 @@ internal sealed record LoadOptions(
             values.GetValueOrDefault("json"),
             values.ContainsKey("webhooks"),
             values.ContainsKey("silo-pid") ? Number(values, "silo-pid", 0, 1, int.MaxValue) : null,
-            TimeSpan.FromSeconds(Number(values, "ecdsa-probe", 3, 0, 60)));
+            TimeSpan.FromSeconds(Number(values, "ecdsa-probe", 3, 0, 60)),
+            values.GetValueOrDefault("timeline"));
+    }
+
+    private static Uri LoopbackUrl(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            throw new ArgumentException($"--url '{text}' is not an http(s) URL.");
+        if (!url.IsLoopback)
+            throw new ArgumentException($"--url '{text}' is not a loopback address; this tool only loads a Moneta on this machine.");
+        return url.AbsolutePath.EndsWith('/') ? url : new Uri(url.GetLeftPart(UriPartial.Path) + "/");
     }
 
     private static int Number(Dictionary<string, string> values, string name, int fallback, int min, int max)

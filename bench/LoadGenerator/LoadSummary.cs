@@ -77,7 +77,7 @@ internal sealed record LoadSummary(
         var contracts = workers.Sum(w => w.Contracts);
         var requests = initiate.Count + countersign.Count;
         return new LoadSummary(
-            options.Url.ToString(),
+            string.Join(", ", options.Urls),
             options.Concurrency,
             Environment.ProcessorCount,
             options.Warmup.TotalSeconds,

@@ -172,7 +172,7 @@ internal sealed class MonetaClient(HttpClient http, string adminToken)
         return start < name.Length + 2 ? "" : labels[start..labels.IndexOf('"', start)];
     }
 
-    public static HttpRequestMessage JsonRequest(HttpMethod method, string path, byte[] body, string bearer)
+    public static HttpRequestMessage JsonRequest(HttpMethod method, Uri path, byte[] body, string bearer)
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType);

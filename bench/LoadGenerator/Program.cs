@@ -26,6 +26,8 @@ catch (ArgumentException e)
 using var handler = new SocketsHttpHandler
 {
     MaxConnectionsPerServer = options.Concurrency,
+    // A silo that died must not keep its pooled connections for long after it comes back.
+    PooledConnectionLifetime = TimeSpan.FromMinutes(1),
     // Only the given URL: no proxy from the environment, no redirects elsewhere.
     UseProxy = false,
     AllowAutoRedirect = false,
@@ -85,8 +87,9 @@ using (context.Publisher)
 {
     var siloBeforeLoad = silo?.Sample();
     var activationsBeforeLoad = await client.TryGetActivationsAsync(CancellationToken.None);
-    var run = new LoadRun(http, context, options.Concurrency);
     var start = Stopwatch.GetTimestamp();
+    var timeline = new Timeline(start, options.Warmup + options.Duration + http.Timeout);
+    var run = new LoadRun(http, context, options.Concurrency, new SiloRotation(options.Urls), timeline);
     var measureFrom = start + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
     var stopAt = measureFrom + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
 
@@ -122,6 +125,9 @@ using (context.Publisher)
         var lag = OperationSummary.Of("webhook lag", webhooks.LagsBetween(measureFrom, stopAt));
         summary = summary with { Webhooks = new WebhookSummary(expected, webhooks.Received, webhooks.Distinct, drained.TotalSeconds, lag) };
     }
+
+    if (options.TimelinePath is { } timelinePath)
+        await timeline.WriteAsync(timelinePath);
 
     Console.WriteLine();
     Console.Write(summary.ToText());
