@@ -9,11 +9,20 @@ import sys
 from collections import Counter
 
 # The breakdown of a step; rules are tried on each frame from the innermost outwards, the first match names the area.
+# Kernel and C library frames are transparent: a write() or memset() belongs to whoever called it (SQLite's WAL
+# writes, the GC clearing memory, a socket send), so they are skipped while an outer frame can still name the area.
+TRANSPARENT = r"\[kernel\.kallsyms\]|/libc\.so|ld-linux|\[vdso\]|^\[unknown\] \(\[unknown\]\)"
+SYSCALLS = [
+    ("SQLite storage", r"pread|pwrite|fsync|fdatasync|fcntl|ftruncate"),
+    ("Kestrel, sockets and HTTP", r"__send|recv|epoll|writev|sendmsg|^read |__GI___libc_write"),
+    ("C library (malloc, memcpy) from native code", r"malloc|free|memcmp|memmove|memcpy|memset|strncmp"),
+]
 AREAS = [
-    ("GC", r"^(WKS::|SVR::)|gc_heap|GCHeap|GarbageCollect|Memmove|JIT_New|AllocateObject|RhpNew|Alloc(ate)?Small"),
+    ("CLR: JIT compiler", r"libclrjit"),
+    ("CLR: GC, allocation and runtime helpers (libcoreclr, stubs)", r"^(WKS::|SVR::)|gc_heap|GCHeap|libcoreclr|^stub |JIT_|CastHelpers|RhpNew"),
     ("crypto (ECDSA, SHA-256)", r"libcrypto|System\.Security\.Cryptography|Interop\+Crypto|ECDsa|SHA256"),
     ("RFC 8785 canonicalization", r"Moneta\.Crypto\.(JsonCanonicalizer|EcmaScriptNumber)"),
-    ("access token validation", r"Microsoft\.IdentityModel|Moneta\.Api\.Auth\.AccessTokens"),
+    ("access token validation", r"Microsoft\.IdentityModel|Moneta\.Api\.Auth\.(AccessTokens|RememberedAccessTokens)"),
     ("SQLite storage", r"libe_sqlite3|Microsoft\.Data\.Sqlite|SQLitePCL"),
     ("DynamoDB storage", r"Amazon\."),
     ("Moneta storage adapter and outbox", r"Moneta\.Runtime\."),
@@ -25,8 +34,8 @@ AREAS = [
     ("Moneta grains (contract rules)", r"Moneta\.Grains\."),
     ("Moneta API endpoints and auth", r"Moneta\.Api\."),
     ("ASP.NET Core routing, auth and middleware", r"Microsoft\.AspNetCore\.(Routing|Authentication|Authorization|Http|Builder|RateLimiting|Diagnostics|HttpOverrides)"),
-    ("Kestrel, sockets and HTTP", r"Microsoft\.AspNetCore\.Server\.Kestrel|System\.Net\.|System\.IO\.Pipelines|\[kernel\.kallsyms\]"),
-    ("threads, tasks and the runtime", r"System\.Threading|System\.Runtime\.CompilerServices|libcoreclr|libclrjit|libc\.so|ld-linux"),
+    ("Kestrel, sockets and HTTP", r"Microsoft\.AspNetCore\.Server\.Kestrel|System\.Net\.|System\.IO\.Pipelines"),
+    ("thread pool, tasks and async machinery", r"System\.Threading|System\.Runtime\.CompilerServices|System\.Private\.CoreLib|start_thread"),
 ]
 
 
@@ -50,10 +59,18 @@ def samples(lines):
 
 def area_of(stack):
     for frame in stack:  # innermost first
+        if re.search(TRANSPARENT, frame):
+            continue
         for area, pattern in AREAS:
             if re.search(pattern, frame):
                 return area
-    return "other"
+    if not all(re.search(TRANSPARENT, f) for f in stack):
+        return "other"
+    # perf cannot unwind past the C library (no frame pointers): name the area by the system call made.
+    for area, pattern in SYSCALLS:
+        if re.search(pattern, stack[-1]):
+            return area
+    return "kernel: scheduling, interrupts, page faults (no user frame)"
 
 
 def main():

@@ -5,12 +5,16 @@
 #   bench/run-load-test.sh                      # 30 s measured, concurrency 32, 5 s warm-up
 #   DURATION=60 CONCURRENCY=64 bench/run-load-test.sh
 #
-# Environment: PORT (5080), DURATION (30), CONCURRENCY (32), WARMUP (5), DATA (/tmp/bench-data),
+# Environment: PORT (5080), SILO_PORT (PORT + 20000, where the silo listens for other silos), DURATION (30), CONCURRENCY (32), WARMUP (5), DATA (/tmp/bench-data),
 # ADMIN_TOKEN (random if unset), SILO_ARGS (more silo arguments, e.g. --Logging:LogLevel:Default=Warning),
 # NO_BUILD=1 (run the silo and load generator as last built, e.g. to compare runs on the same binaries),
 # LOAD_ARGS (more load generator arguments, e.g. --webhooks to register both parties' webhooks with it),
 # PERF (a file: a perf CPU profile of the silo over the measured window, with DOTNET_PerfMapEnabled=1 set for the
-# silo; see bench/profile.sh).
+# silo; see bench/profile.sh), SILO_SOURCE (another checkout to run the silo from, e.g. an older commit's worktree;
+# the load generator is always this tree's; see bench/compare.sh), SILO_ENV (VAR=value pairs for the silo process
+# only, e.g. "DOTNET_gcServer=0" to try a runtime setting), COUNTERS (a file: dotnet-counters' System.Runtime
+# counters of the silo over the measured window, as CSV; needs dotnet-counters, see bench/profile.sh), ALLOCATIONS
+# (a file: a dotnet-trace of the silo's allocation samples over the measured window, read by bench/AllocationReport).
 # Output files go to $DATA: silo.log, load.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +32,8 @@ if curl -fsS "$URL/health" >/dev/null 2>&1; then
   exit 1
 fi
 
-echo "source: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
+SILO_SOURCE=${SILO_SOURCE:-.}
+echo "silo source: $(git -C "$SILO_SOURCE" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$SILO_SOURCE" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
 rm -rf "$DATA"
 mkdir -p "$DATA"
 BUILD_FLAG=()
@@ -39,8 +44,9 @@ else
 fi
 
 # The silo, exactly as a developer starts it; dotnet run builds it if needed and runs it as a child process.
-dotnet run -c Release "${BUILD_FLAG[@]}" --project src/Silo -- --environment Development --urls "$URL" \
-  "--Moneta:AdminToken=$ADMIN_TOKEN" "--Moneta:Storage:Sqlite:Path=$DATA/moneta.db" ${SILO_ARGS:-} >"$DATA/silo.log" 2>&1 &
+env ${SILO_ENV:-} dotnet run -c Release "${BUILD_FLAG[@]}" --project "$SILO_SOURCE/src/Silo" -- --environment Development --urls "$URL" \
+  "--Moneta:AdminToken=$ADMIN_TOKEN" "--Moneta:Storage:Sqlite:Path=$DATA/moneta.db" \
+  "--Moneta:Cluster:SiloPort=${SILO_PORT:-$((PORT + 20000))}" --Moneta:Cluster:GatewayPort=0 ${SILO_ARGS:-} >"$DATA/silo.log" 2>&1 &
 RUN_PID=$!
 
 silo_pid() { pgrep -P "$RUN_PID" -f Moneta.Silo | head -n1; }
@@ -76,11 +82,26 @@ if [[ -n "${PERF:-}" ]]; then
   PROFILER_PID=$!
 fi
 
+if [[ -n "${COUNTERS:-}" ]]; then
+  (sleep "$WARMUP" && dotnet-counters collect -p "$SILO_PID" --counters System.Runtime --format csv -o "$COUNTERS" \
+    --duration "00:00:00:$DURATION" >"$DATA/counters.log" 2>&1) &
+  COUNTERS_PID=$!
+fi
+
+if [[ -n "${ALLOCATIONS:-}" ]]; then
+  # The runtime's GC keyword (0x1) at verbose level (5): an AllocationTick event, with its stack, per ~100 KB allocated.
+  (sleep "$WARMUP" && dotnet-trace collect -p "$SILO_PID" --providers Microsoft-Windows-DotNETRuntime:0x1:5 -o "$ALLOCATIONS" \
+    --duration "00:00:00:$DURATION" >"$DATA/allocations.log" 2>&1) &
+  ALLOCATIONS_PID=$!
+fi
+
 status=0
 dotnet bench/LoadGenerator/bin/Release/net10.0/Moneta.LoadGenerator.dll --url "$URL" --admin-token "$ADMIN_TOKEN" \
-  --duration "$DURATION" --concurrency "$CONCURRENCY" --warmup "$WARMUP" --json "$DATA/load.json" ${LOAD_ARGS:-} || status=$?
+  --duration "$DURATION" --concurrency "$CONCURRENCY" --warmup "$WARMUP" --json "$DATA/load.json" --silo-pid "$SILO_PID" ${LOAD_ARGS:-} || status=$?
 
 if [[ -n "${PROFILER_PID:-}" ]]; then wait "$PROFILER_PID"; fi
+if [[ -n "${COUNTERS_PID:-}" ]]; then wait "$COUNTERS_PID"; fi
+if [[ -n "${ALLOCATIONS_PID:-}" ]]; then wait "$ALLOCATIONS_PID"; fi
 cpu_after=$(ticks)
 machine_after=$(machine)
 ended=$(date +%s.%N)
@@ -96,5 +117,10 @@ printf '%s\n%s\n' "$machine_before" "$machine_after" | awk '
   }'
 # Peak resident memory over the silo's life (VmHWM), and what it holds once the load has ended.
 echo "silo memory: $rss_before MB resident before the load, peak $(rss_mb VmHWM) MB, $(rss_mb VmRSS) MB after it"
+if [[ -n "${COUNTERS:-}" && -s "$COUNTERS" ]]; then python3 bench/counters-summary.py "$COUNTERS" "$DATA/load.json"; fi
+if [[ -n "${ALLOCATIONS:-}" && -s "$ALLOCATIONS" ]]; then
+  steps=$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print(s["requests_per_second"] * s["duration_seconds"])' "$DATA/load.json")
+  dotnet bench/AllocationReport/bin/Release/net10.0/Moneta.AllocationReport.dll "$ALLOCATIONS" "$steps" >"$DATA/allocations.txt" && head -n 40 "$DATA/allocations.txt"
+fi
 echo "silo errors logged: $(grep -c -E '^(fail|crit):' "$DATA/silo.log" || true) (see $DATA/silo.log)"
 exit "$status"

@@ -4,21 +4,29 @@ namespace Moneta.LoadGenerator;
 
 /// <summary>The command line. Only a loopback URL is accepted: this tool is for a Moneta on the same machine.</summary>
 internal sealed record LoadOptions(
-    Uri Url,
+    IReadOnlyList<Uri> Urls,
     string AdminToken,
     TimeSpan Duration,
     int Concurrency,
     TimeSpan Warmup,
     string? Issuer,
     string? JsonPath,
-    bool Webhooks)
+    bool Webhooks,
+    int? SiloPid,
+    TimeSpan EcdsaProbe,
+    string? TimelinePath)
 {
+    /// <summary>Where setup requests go: the first silo.</summary>
+    public Uri Url => Urls[0];
+
     public const string Usage = """
         Drives a running Moneta with complete contracts (MO initiates, Moneta countersigns, publisher signs).
 
         Usage: Moneta.LoadGenerator --url http://127.0.0.1:5080 --admin-token TOKEN [options]
 
-          --url URL            Moneta's base URL; must be a loopback address (required)
+          --url URL            Moneta's base URL; must be a loopback address (required). Repeat it for several
+                               silos: requests go round-robin, and one that cannot connect goes to the next silo
+                               (a load balancer's behaviour), which is skipped for a second
           --admin-token T      the silo's admin token (required; or environment variable Moneta__AdminToken)
           --duration S         measured seconds (default 30)
           --warmup S           seconds of load before measuring starts (default 5)
@@ -26,12 +34,19 @@ internal sealed record LoadOptions(
           --issuer URL         the aud of client assertions (default: issuer from /.well-known/openid-configuration)
           --json PATH          also write the summary as JSON to PATH
           --webhooks           both parties register a webhook endpoint here; reports how soon webhooks arrive
+          --silo-pid PID       the silo's process on this machine: reports its CPU per signing step over the
+                               measured window and its memory per live activation
+          --ecdsa-probe S      seconds spent, before the load, measuring raw ES256 sign+verify pairs on every
+                               core, the physical bound the run is compared with (default 3; 0 skips it)
+          --timeline PATH      also write, per 100 ms of the run, the requests answered, failed and re-sent
+                               to another silo (JSON), to measure a failover
         """;
 
     /// <exception cref="ArgumentException">The arguments are wrong; the message says which.</exception>
     public static LoadOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var urls = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -56,33 +71,45 @@ internal sealed record LoadOptions(
                 (name, value) = (arg[2..], args[++i]);
             }
 
-            if (name is not ("url" or "admin-token" or "duration" or "warmup" or "concurrency" or "issuer" or "json"))
+            if (name == "url")
+            {
+                urls.Add(value);
+                continue;
+            }
+
+            if (name is not ("admin-token" or "duration" or "warmup" or "concurrency" or "issuer" or "json" or "silo-pid" or "ecdsa-probe" or "timeline"))
                 throw new ArgumentException($"Unknown option '--{name}'.");
             values[name] = value;
         }
 
-        if (!values.TryGetValue("url", out var urlText))
+        if (urls.Count == 0)
             throw new ArgumentException("--url is required.");
-        if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-            throw new ArgumentException($"--url '{urlText}' is not an http(s) URL.");
-        if (!url.IsLoopback)
-            throw new ArgumentException($"--url '{urlText}' is not a loopback address; this tool only loads a Moneta on this machine.");
-        if (!url.AbsolutePath.EndsWith('/'))
-            url = new Uri(url.GetLeftPart(UriPartial.Path) + "/");
 
         var adminToken = values.GetValueOrDefault("admin-token") ?? Environment.GetEnvironmentVariable("Moneta__AdminToken");
         if (string.IsNullOrEmpty(adminToken))
             throw new ArgumentException("--admin-token (or environment variable Moneta__AdminToken) is required.");
 
         return new LoadOptions(
-            url,
+            [.. urls.Select(LoopbackUrl)],
             adminToken,
             TimeSpan.FromSeconds(Number(values, "duration", 30, 1, 3600)),
             Number(values, "concurrency", 32, 1, 1024),
             TimeSpan.FromSeconds(Number(values, "warmup", 5, 0, 600)),
             values.GetValueOrDefault("issuer"),
             values.GetValueOrDefault("json"),
-            values.ContainsKey("webhooks"));
+            values.ContainsKey("webhooks"),
+            values.ContainsKey("silo-pid") ? Number(values, "silo-pid", 0, 1, int.MaxValue) : null,
+            TimeSpan.FromSeconds(Number(values, "ecdsa-probe", 3, 0, 60)),
+            values.GetValueOrDefault("timeline"));
+    }
+
+    private static Uri LoopbackUrl(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            throw new ArgumentException($"--url '{text}' is not an http(s) URL.");
+        if (!url.IsLoopback)
+            throw new ArgumentException($"--url '{text}' is not a loopback address; this tool only loads a Moneta on this machine.");
+        return url.AbsolutePath.EndsWith('/') ? url : new Uri(url.GetLeftPart(UriPartial.Path) + "/");
     }
 
     private static int Number(Dictionary<string, string> values, string name, int fallback, int min, int max)

@@ -54,7 +54,7 @@ internal sealed class WorkerRecord
 /// The measured loop: each worker runs complete contracts back to back until the end of the window. Requests
 /// started during the warm-up are made but not recorded.
 /// </summary>
-internal sealed class LoadRun(HttpClient http, RunContext context, int concurrency)
+internal sealed class LoadRun(HttpClient http, RunContext context, int concurrency, SiloRotation silos, Timeline timeline)
 {
     private long _requests;
     private long _contracts;
@@ -82,11 +82,12 @@ internal sealed class LoadRun(HttpClient http, RunContext context, int concurren
             var measured = Stopwatch.GetTimestamp() >= measureFrom;
 
             // (a) The MO initiates; Moneta verifies it and countersigns at once.
+            // 200 is the answer to a retry: sent again after its silo dropped the connection, it may have been taken.
             var initiate = await SendAsync(
                 "api/v1/contracts",
                 InitiateBody(contractId),
                 context.MoToken,
-                HttpStatusCode.Created,
+                [HttpStatusCode.Created, HttpStatusCode.OK],
                 hardStop);
             if (measured)
             {
@@ -111,7 +112,7 @@ internal sealed class LoadRun(HttpClient http, RunContext context, int concurren
                 $"api/v1/contracts/{contractId}/signatures",
                 SignBody(contractId, monetaSignature),
                 context.PublisherToken,
-                HttpStatusCode.OK,
+                [HttpStatusCode.OK],
                 hardStop);
             if (measured)
             {
@@ -199,26 +200,45 @@ internal sealed class LoadRun(HttpClient http, RunContext context, int concurren
         }
     }
 
-    private async Task<Outcome> SendAsync(string path, byte[] body, string bearer, HttpStatusCode expected, CancellationToken hardStop)
+    /// <summary>
+    /// One step, to the next silo in turn; if that silo cannot be reached (refused or dropped connection), to the
+    /// next one, as a load balancer would. The step is the same request, so a silo that took it before dropping the
+    /// connection answers the resend as a retry.
+    /// </summary>
+    private async Task<Outcome> SendAsync(string path, byte[] body, string bearer, HttpStatusCode[] expected, CancellationToken hardStop)
     {
-        using var request = MonetaClient.JsonRequest(HttpMethod.Post, path, body, bearer);
         var started = Stopwatch.GetTimestamp();
-        string? error;
-        string text;
-        try
+        string? error = null;
+        var text = "";
+        for (var attempt = 0; attempt < silos.Count; attempt++)
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, hardStop);
-            text = await response.Content.ReadAsStringAsync(hardStop);
-            error = response.StatusCode == expected ? null : $"{(int)response.StatusCode} {ProblemCode(text)}".TrimEnd();
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException)
-        {
-            text = e.Message;
-            error = e is HttpRequestException ? $"transport {e.GetType().Name}" : hardStop.IsCancellationRequested ? "cancelled at hard stop" : "timeout";
+            var (silo, url) = silos.Next();
+            using var request = MonetaClient.JsonRequest(HttpMethod.Post, new Uri(url, path), body, bearer);
+            try
+            {
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, hardStop);
+                text = await response.Content.ReadAsStringAsync(hardStop);
+                error = expected.Contains(response.StatusCode) ? null : $"{(int)response.StatusCode} {ProblemCode(text)}".TrimEnd();
+                break;
+            }
+            catch (HttpRequestException e) when (attempt + 1 < silos.Count)
+            {
+                silos.Skip(silo);
+                timeline.Resent(Stopwatch.GetTimestamp());
+                (text, error) = (e.Message, $"transport {e.GetType().Name}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException)
+            {
+                text = e.Message;
+                error = e is HttpRequestException ? $"transport {e.GetType().Name}" : hardStop.IsCancellationRequested ? "cancelled at hard stop" : "timeout";
+                break;
+            }
         }
 
         var completed = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _requests);
+        if (error is null) timeline.Ok(completed);
+        else timeline.Failed(completed);
         return new Outcome(Stopwatch.GetElapsedTime(started, completed).TotalMilliseconds, completed, error, text);
     }
 

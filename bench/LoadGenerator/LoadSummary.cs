@@ -43,6 +43,12 @@ internal sealed record LoadSummary(
     /// <summary>With --webhooks: what arrived, how late after its event, and how long the backlog took to drain.</summary>
     public WebhookSummary? Webhooks { get; init; }
 
+    /// <summary>With --ecdsa-probe: this machine's raw ES256 rate, measured before the load.</summary>
+    public EcdsaBound? Bound { get; init; }
+
+    /// <summary>With --silo-pid: the silo's CPU over the measured window and its memory.</summary>
+    public SiloSummary? Silo { get; init; }
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -71,7 +77,7 @@ internal sealed record LoadSummary(
         var contracts = workers.Sum(w => w.Contracts);
         var requests = initiate.Count + countersign.Count;
         return new LoadSummary(
-            options.Url.ToString(),
+            string.Join(", ", options.Urls),
             options.Concurrency,
             Environment.ProcessorCount,
             options.Warmup.TotalSeconds,
@@ -107,6 +113,21 @@ internal sealed record LoadSummary(
         foreach (var op in Operations)
             text.AppendLine(c, $"  {op.Operation,-13} {op.Count,8} {op.Mean,8:0.00} {op.P50,8:0.00} {op.P95,8:0.00} {op.P99,8:0.00} {op.Max,8:0.00}");
 
+        if (Silo is { } silo)
+        {
+            text.AppendLine(c, $"  silo CPU         {silo.CpuCores:0.00} cores over the measured window, {silo.CpuPerStepMicroseconds:0} µs per signing step");
+            var perActivation = silo.BytesPerActivation is { } bytes ? string.Create(c, $", {bytes / 1024:0.0} KB per activation created by the load") : "";
+            text.AppendLine(c, $"  silo memory      {silo.ResidentBeforeMb:0} MB resident before the load, {silo.ResidentAfterMb:0} MB after; {silo.Activations?.ToString(c) ?? "?"} live activations{perActivation}");
+        }
+
+        if (Bound is { } bound)
+        {
+            text.AppendLine(c, $"  raw ES256        {bound.PairsPerSecond:0} sign+verify pairs/s on {ProcessorCount} cores ({bound.PairMicroseconds:0.0} µs a pair on one core), measured before the load");
+            text.AppendLine(c, $"  vs raw bound     signing steps/s ÷ raw pairs/s (all cores) = {RequestsPerSecond / bound.PairsPerSecond:0.000}");
+            if (Silo is { } siloCost)
+                text.AppendLine(c, $"                   silo CPU per signing step = {siloCost.CpuPerStepMicroseconds / bound.PairMicroseconds:0.0} raw sign+verify pairs");
+        }
+
         if (Webhooks is { } webhooks)
         {
             text.AppendLine();
@@ -134,3 +155,30 @@ internal sealed record LoadSummary(
 
 /// <summary>Webhooks during a --webhooks run: three per finalized contract (awaiting_signature to the publisher, finalized to both).</summary>
 internal sealed record WebhookSummary(long Expected, long Received, long Distinct, double DrainSeconds, OperationSummary Lag);
+
+/// <summary>
+/// The silo's CPU over the measured window (cores, and µs per signing request), and its resident memory before and
+/// after the load; memory per activation is the growth divided by the activations the load added.
+/// </summary>
+internal sealed record SiloSummary(
+    double CpuCores,
+    double CpuPerStepMicroseconds,
+    double ResidentBeforeMb,
+    double ResidentAfterMb,
+    long? Activations,
+    double? BytesPerActivation)
+{
+    public static SiloSummary Of(LoadSummary load, SiloSample beforeLoad, SiloSample measureStart, SiloSample end, long? activationsBefore, long? activationsAfter)
+    {
+        var cpu = end.Cpu - measureStart.Cpu;
+        var seconds = Stopwatch.GetElapsedTime(measureStart.Timestamp, end.Timestamp).TotalSeconds;
+        var added = activationsAfter - activationsBefore;
+        return new SiloSummary(
+            cpu.TotalSeconds / seconds,
+            cpu.TotalMicroseconds / Math.Max(1, load.RequestsPerSecond * seconds),
+            beforeLoad.ResidentBytes / 1048576.0,
+            end.ResidentBytes / 1048576.0,
+            activationsAfter,
+            added > 0 ? (double)(end.ResidentBytes - beforeLoad.ResidentBytes) / added : null);
+    }
+}

@@ -133,13 +133,46 @@ internal sealed class MonetaClient(HttpClient http, string adminToken)
         }
     }
 
+    /// <summary>
+    /// Live grain activations on the silo: Orleans' <c>orleans-catalog-activations</c> gauge from the scrape, or the
+    /// home-made runtime's <c>GET /api/v1/admin/metrics/grains</c> on a build from before Orleans; null if neither answers.
+    /// </summary>
+    public async Task<long?> TryGetActivationsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using (var scrape = new HttpRequestMessage(HttpMethod.Get, "metrics"))
+            {
+                scrape.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+                using var response = await http.SendAsync(scrape, cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return (await response.Content.ReadAsStringAsync(cancellationToken)).Split('\n')
+                        .Where(line => line.StartsWith("orleans_catalog_activations{", StringComparison.Ordinal) || line.StartsWith("orleans_catalog_activations ", StringComparison.Ordinal))
+                        .Sum(line => (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/admin/metrics/grains");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+            using var old = await http.SendAsync(request, cancellationToken);
+            if (old.StatusCode != HttpStatusCode.OK) return null;
+            using var snapshot = JsonDocument.Parse(await old.Content.ReadAsStreamAsync(cancellationToken));
+            return snapshot.RootElement.GetProperty("activations_by_type").EnumerateObject().Sum(type => type.Value.GetInt64());
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     private static string Label(string labels, string name)
     {
         var start = labels.IndexOf(name + "=\"", StringComparison.Ordinal) + name.Length + 2;
         return start < name.Length + 2 ? "" : labels[start..labels.IndexOf('"', start)];
     }
 
-    public static HttpRequestMessage JsonRequest(HttpMethod method, string path, byte[] body, string bearer)
+    public static HttpRequestMessage JsonRequest(HttpMethod method, Uri path, byte[] body, string bearer)
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType);

@@ -26,6 +26,8 @@ catch (ArgumentException e)
 using var handler = new SocketsHttpHandler
 {
     MaxConnectionsPerServer = options.Concurrency,
+    // A silo that died must not keep its pooled connections for long after it comes back.
+    PooledConnectionLifetime = TimeSpan.FromMinutes(1),
     // Only the given URL: no proxy from the environment, no redirects elsewhere.
     UseProxy = false,
     AllowAutoRedirect = false,
@@ -43,6 +45,14 @@ Console.CancelKeyPress += (_, e) =>
     hardStop.Cancel();
 };
 
+EcdsaBound? bound = null;
+if (options.EcdsaProbe > TimeSpan.Zero)
+{
+    Console.WriteLine($"measuring raw ES256 sign+verify on {Environment.ProcessorCount} cores for {options.EcdsaProbe.TotalSeconds:0} s");
+    bound = EcdsaProbe.Measure(options.EcdsaProbe);
+}
+
+var silo = options.SiloPid is { } siloPid ? new SiloProbe(siloPid) : null;
 RunContext context;
 string issuer;
 await using var webhooks = options.Webhooks ? await WebhookSink.StartAsync() : null;
@@ -75,8 +85,11 @@ catch (Exception e) when (e is SetupException or HttpRequestException or Operati
 using (context.Mo)
 using (context.Publisher)
 {
-    var run = new LoadRun(http, context, options.Concurrency);
+    var siloBeforeLoad = silo?.Sample();
+    var activationsBeforeLoad = await client.TryGetActivationsAsync(CancellationToken.None);
     var start = Stopwatch.GetTimestamp();
+    var timeline = new Timeline(start, options.Warmup + options.Duration + http.Timeout);
+    var run = new LoadRun(http, context, options.Concurrency, new SiloRotation(options.Urls), timeline);
     var measureFrom = start + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
     var stopAt = measureFrom + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
 
@@ -88,16 +101,23 @@ using (context.Publisher)
     using var finished = new CancellationTokenSource();
     var progress = ReportProgressAsync(run, start, measureFrom, finished.Token);
     var refresh = RefreshTokensAsync(client, context, issuer, finished.Token);
-    var cpuAtMeasureStart = CpuAtAsync(options.Warmup, hardStop.Token);
+    var cpuAtMeasureStart = CpuAtAsync(options.Warmup, silo, hardStop.Token);
 
     var records = await workers;
     var cpuAtEnd = Process.GetCurrentProcess().TotalProcessorTime;
+    var siloAtEnd = silo?.Sample();
     await finished.CancelAsync();
     await progress;
     await refresh;
 
     var serverMetrics = await client.TryGetGrainCallsAsync(CancellationToken.None);
-    var summary = LoadSummary.From(options, records, measureFrom, cpuAtEnd - await cpuAtMeasureStart, serverMetrics);
+    var (clientCpuAtMeasureStart, siloAtMeasureStart) = await cpuAtMeasureStart;
+    var summary = LoadSummary.From(options, records, measureFrom, cpuAtEnd - clientCpuAtMeasureStart, serverMetrics) with { Bound = bound };
+    if (siloBeforeLoad is not null && siloAtMeasureStart is not null && siloAtEnd is not null)
+    {
+        var activations = await client.TryGetActivationsAsync(CancellationToken.None);
+        summary = summary with { Silo = SiloSummary.Of(summary, siloBeforeLoad, siloAtMeasureStart, siloAtEnd, activationsBeforeLoad, activations) };
+    }
     if (webhooks is not null)
     {
         var expected = 3 * run.Contracts;
@@ -105,6 +125,9 @@ using (context.Publisher)
         var lag = OperationSummary.Of("webhook lag", webhooks.LagsBetween(measureFrom, stopAt));
         summary = summary with { Webhooks = new WebhookSummary(expected, webhooks.Received, webhooks.Distinct, drained.TotalSeconds, lag) };
     }
+
+    if (options.TimelinePath is { } timelinePath)
+        await timeline.WriteAsync(timelinePath);
 
     Console.WriteLine();
     Console.Write(summary.ToText());
@@ -117,7 +140,7 @@ using (context.Publisher)
     return summary.Failures == 0 ? 0 : 1;
 }
 
-static async Task<TimeSpan> CpuAtAsync(TimeSpan delay, CancellationToken cancellationToken)
+static async Task<(TimeSpan Client, SiloSample? Silo)> CpuAtAsync(TimeSpan delay, SiloProbe? silo, CancellationToken cancellationToken)
 {
     try
     {
@@ -127,7 +150,7 @@ static async Task<TimeSpan> CpuAtAsync(TimeSpan delay, CancellationToken cancell
     {
     }
 
-    return Process.GetCurrentProcess().TotalProcessorTime;
+    return (Process.GetCurrentProcess().TotalProcessorTime, silo?.Sample());
 }
 
 static async Task ReportProgressAsync(LoadRun run, long start, long measureFrom, CancellationToken finished)

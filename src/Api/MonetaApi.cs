@@ -53,6 +53,7 @@ public static class MonetaApi
             var status = context.HttpContext.Response.StatusCode;
             return Problems.Of(status, Problems.CodeOf(status), Problems.DetailOf(status)).ExecuteAsync(context.HttpContext);
         });
+        app.Use(CarryTraceIntoGrainCalls);
         app.Use(RefuseUndecodableCharset);
         app.UseAuthentication();
         app.UseMonetaRateLimits(app.Services.GetRequiredService<RateLimitOptions>());
@@ -93,6 +94,13 @@ public static class MonetaApi
             return Problems.Of(403, ErrorCodes.Forbidden, "This kind of caller may not use this endpoint (docs/security.md).").ExecuteAsync(context);
         }
 
+        return next(context);
+    }
+
+    /// <summary>The request's trace context rides along every grain call it makes, into the events they send and their webhooks.</summary>
+    private static Task CarryTraceIntoGrainCalls(HttpContext context, RequestDelegate next)
+    {
+        TraceContext.CarryCurrent();
         return next(context);
     }
 

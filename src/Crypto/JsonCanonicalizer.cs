@@ -13,9 +13,12 @@ namespace Moneta.Crypto;
 /// </summary>
 public static class JsonCanonicalizer
 {
+    /// <summary>Room for a contract's signing input without growing.</summary>
+    private const int TypicalLength = 1024;
+
     public static byte[] Canonicalize(JsonElement value)
     {
-        var output = new ArrayBufferWriter<byte>();
+        var output = new ArrayBufferWriter<byte>(TypicalLength);
         Canonicalize(value, output);
         return output.WrittenSpan.ToArray();
     }
@@ -23,7 +26,7 @@ public static class JsonCanonicalizer
     /// <param name="value">A null node is the JSON literal null, as System.Text.Json represents it.</param>
     public static byte[] Canonicalize(JsonNode? value)
     {
-        var output = new ArrayBufferWriter<byte>();
+        var output = new ArrayBufferWriter<byte>(TypicalLength);
         Canonicalize(value, output);
         return output.WrittenSpan.ToArray();
     }
@@ -64,7 +67,13 @@ public static class JsonCanonicalizer
                 output.Write("]"u8);
                 break;
             case JsonValueKind.String:
-                WriteString(TextOf(value), output);
+                // A JSON string with no escape in it is already canonical: no quote, backslash or control character
+                // can appear unescaped, and the reader has checked it is UTF-8. Only escapes need decoding.
+                var raw = JsonMarshal.GetRawUtf8Value(value);
+                if (raw.IndexOf((byte)'\\') < 0)
+                    output.Write(raw);
+                else
+                    WriteString(TextOf(value), output);
                 break;
             case JsonValueKind.Number:
                 WriteNumber(ParseNumber(JsonMarshal.GetRawUtf8Value(value)), output);

@@ -7,7 +7,8 @@ public sealed class ClusterSettings
 {
     /// <summary>
     /// Localhost: one silo, its own cluster (development clustering, no membership table). Sqlite: several silo
-    /// processes on one machine, their membership rows in the shared SQLite file.
+    /// processes on one machine, their membership rows in the shared SQLite file. DynamoDB: production, the
+    /// membership table in DynamoDB on the storage's connection settings (Moneta:Storage:DynamoDB:*).
     /// </summary>
     public string Membership { get; set; } = "Localhost";
 

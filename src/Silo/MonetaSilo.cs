@@ -56,10 +56,10 @@ public static class MonetaSilo
         services.AddSingleton<WebhookMetrics>();
         builder.UseOrleans(silo =>
         {
-            UseClustering(silo, config.GetSection("Cluster"), storagePath, development);
+            UseClustering(silo, config.GetSection("Cluster"), config.GetSection("Storage:DynamoDB"), storagePath, development);
             ApplyRuntimeSettings(silo, config.GetSection("Runtime"));
             AddStorage(silo, config, storagePath);
-            silo.AddActivityPropagation(); // a request's traceparent reaches the grains it calls
+            if (Telemetry.ExportsTraces(builder.Configuration)) silo.AddActivityPropagation(); // a span per grain call, for the collector
             // The dashboard's log stream (/dashboard/Trace) shows every log line: development only.
             silo.AddDashboard(options => options.HideTrace = !development);
         });
@@ -159,7 +159,7 @@ public static class MonetaSilo
         return [.. urls.Select(url => $"*:{BindingAddress.Parse(url).Port}")];
     }
 
-    private static void UseClustering(ISiloBuilder silo, IConfiguration section, string storagePath, bool development)
+    private static void UseClustering(ISiloBuilder silo, IConfiguration section, IConfiguration storage, string storagePath, bool development)
     {
         var cluster = new ClusterSettings();
         section.Bind(cluster);
@@ -174,20 +174,33 @@ public static class MonetaSilo
                     options.Path = storagePath;
                     section.GetSection("Sqlite").Bind(options);
                 });
-                silo.Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
-                silo.Configure<EndpointOptions>(options =>
-                {
-                    options.SiloPort = cluster.SiloPort;
-                    options.GatewayPort = cluster.GatewayPort;
-                    if (cluster.AdvertisedIpAddress(development) is { } address) options.AdvertisedIPAddress = address;
-                });
+                UseMembershipTable(silo, cluster, development);
+                break;
+            case "DynamoDB":
+                // The same connection settings as the grain storage, whichever store holds the grains.
+                var dynamo = new DynamoDbStorageOptions();
+                storage.Bind(dynamo);
+                silo.UseDynamoDbClustering(dynamo);
+                UseMembershipTable(silo, cluster, development);
                 break;
             case var other:
-                throw new InvalidOperationException($"Moneta:Cluster:Membership '{other}' is not supported; use Localhost (one silo) or Sqlite (several on one machine).");
+                throw new InvalidOperationException($"Moneta:Cluster:Membership '{other}' is not supported; use Localhost (one silo), Sqlite (several on one machine) or DynamoDB (production).");
         }
 
         // How fast a dead silo is declared dead: Orleans' defaults unless Moneta:Cluster:FailureDetection says otherwise.
         silo.Configure<ClusterMembershipOptions>(section.GetSection("FailureDetection").Bind);
+    }
+
+    /// <summary>A silo that finds its cluster in a membership table: its identity and the address other silos reach it at.</summary>
+    private static void UseMembershipTable(ISiloBuilder silo, ClusterSettings cluster, bool development)
+    {
+        silo.Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+        silo.Configure<EndpointOptions>(options =>
+        {
+            options.SiloPort = cluster.SiloPort;
+            options.GatewayPort = cluster.GatewayPort;
+            if (cluster.AdvertisedIpAddress(development) is { } address) options.AdvertisedIPAddress = address;
+        });
     }
 
     private static void ApplyRuntimeSettings(ISiloBuilder silo, IConfiguration section)

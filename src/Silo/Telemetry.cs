@@ -1,5 +1,7 @@
 using Moneta.Grains.Webhooks;
 using Moneta.Runtime;
+using Moneta.Runtime.Cluster;
+using Moneta.Runtime.Membership;
 using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Metrics;
 using Moneta.Runtime.Storage;
@@ -20,11 +22,15 @@ internal static class Telemetry
     [
         "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
         GrainCallMetrics.MeterName, MonetaGrainStorage.MeterName, MessageRelay.MeterName, WebhookMetrics.MeterName, DynamoDbStateStore.MeterName,
+        DynamoDbMembershipTable.MeterName, RejectedCallRetry.MeterName,
     ];
+
+    /// <summary>Traces go to an OpenTelemetry collector (OTEL_EXPORTER_OTLP_ENDPOINT is set).</summary>
+    public static bool ExportsTraces(IConfiguration configuration) => !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     public static void AddMonetaTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        var otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var otlp = ExportsTraces(configuration);
         var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("moneta"));
         telemetry.WithMetrics(metrics =>
         {

@@ -4,6 +4,9 @@ namespace Moneta.Organizations;
 [Alias("Moneta.IClientAssertionGrain")]
 public interface IClientAssertionGrain : IGrainWithStringKey
 {
-    /// <summary>False if this assertion was already used.</summary>
+    /// <summary>
+    /// False if this assertion was already used. <paramref name="expiresAt"/> is when the assertion can no longer be
+    /// accepted (its exp plus the clock skew allowed): the jti is remembered until then, and may be forgotten after.
+    /// </summary>
     Task<bool> TryUse(DateTimeOffset expiresAt);
 }

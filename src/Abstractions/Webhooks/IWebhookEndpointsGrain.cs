@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Moneta.Webhooks;
 
 /// <summary>An organization's webhook endpoints (a grain per organization; the key is the organization id).</summary>
@@ -22,6 +24,13 @@ public interface IWebhookEndpointsGrain : IGrainWithStringKey
 
     /// <summary>Moneta disables an endpoint that answered 410 Gone; its organization may enable it again.</summary>
     Task Disable(string endpointId, string reason);
+
+    /// <summary>
+    /// Whether an enabled endpoint wants events of this type now. A grain asks before it commits a step, and an event
+    /// no endpoint wants is not put in the outbox at all.
+    /// </summary>
+    [ReadOnly]
+    Task<bool> Wants(string eventType);
 
     /// <summary>The endpoints as dispatchers need them, secrets included; never returned over the API.</summary>
     Task<IReadOnlyList<WebhookTarget>> Targets();

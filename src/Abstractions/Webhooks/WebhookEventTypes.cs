@@ -44,6 +44,9 @@ public static class WebhookEventTypes
     /// <summary>To the one endpoint it was asked for (POST .../webhooks/{endpoint_id}/test), whatever its event_types.</summary>
     public const string WebhookTest = "webhook.test";
 
+    /// <summary>An endpoint's event_types filter: empty takes every type.</summary>
+    public static bool Match(IReadOnlyList<string> filter, string eventType) => filter.Count == 0 || filter.Contains(eventType);
+
     public static IReadOnlyList<string> All { get; } =
     [
         ContractAwaitingSignature, ContractFinalized, ContractRejected, ContractExpired, ContractVoided,

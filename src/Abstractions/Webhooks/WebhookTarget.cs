@@ -6,7 +6,7 @@ namespace Moneta.Webhooks;
 [GenerateSerializer, Immutable, Alias("Moneta.WebhookTarget")]
 public sealed record WebhookTarget(string EndpointId, string Url, IReadOnlyList<string> EventTypes, bool Enabled, IReadOnlyList<string> Secrets)
 {
-    public bool Wants(string eventType) => Enabled && (EventTypes.Count == 0 || EventTypes.Contains(eventType));
+    public bool Wants(string eventType) => Enabled && WebhookEventTypes.Match(EventTypes, eventType);
 
     /// <summary>A test event goes to the endpoint it names and no other; every other event to the endpoints that want its type.</summary>
     public bool Receives(GrainEvent @event) =>

@@ -67,6 +67,9 @@ public sealed class AccessTokens
 
 internal static class Lifetime
 {
+    /// <summary>Whether a token that expires at <paramref name="expires"/> is still current at <paramref name="now"/>, within the skew.</summary>
+    public static bool IsCurrent(DateTime expires, DateTimeOffset now, TimeSpan skew) => now.UtcDateTime - skew < expires;
+
     /// <summary>
     /// True when current at <paramref name="now"/> within the skew; otherwise throws the exception that says which
     /// end failed, so a refusal can say "expired at ..." rather than "invalid".
@@ -74,7 +77,7 @@ internal static class Lifetime
     public static bool Check(DateTime? notBefore, DateTime? expires, DateTimeOffset now, TimeSpan skew)
     {
         if (expires is not { } exp) throw new SecurityTokenNoExpirationException("The token has no exp.");
-        if (now.UtcDateTime - skew >= exp) throw new SecurityTokenExpiredException("The token has expired.") { Expires = exp };
+        if (!IsCurrent(exp, now, skew)) throw new SecurityTokenExpiredException("The token has expired.") { Expires = exp };
         if (notBefore is { } nbf && nbf > now.UtcDateTime + skew) throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = nbf };
         return true;
     }

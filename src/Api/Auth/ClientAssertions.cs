@@ -79,7 +79,8 @@ public sealed class ClientAssertions(
         if (!organization.IsActive)
             throw DomainException.Forbidden(ErrorCodes.OrganizationNotActive, $"Organization '{organizationId}' is {organization.Status}; only active organizations obtain tokens.");
 
-        if (!await grains.GetGrain<IClientAssertionGrain>($"{organizationId}:{token.Id}").TryUse(token.ValidTo))
+        // Remembered until the assertion could no longer pass the lifetime check above (exp plus the allowed skew).
+        if (!await grains.GetGrain<IClientAssertionGrain>($"{organizationId}:{token.Id}").TryUse(token.ValidTo + auth.ClockSkew))
             throw DomainException.Invalid(ErrorCodes.AssertionReplayed, "This client_assertion (its jti) was already used; sign a new one.");
         return organization;
     }

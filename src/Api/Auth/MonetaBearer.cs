@@ -9,9 +9,10 @@ namespace Moneta.Api.Auth;
 
 /// <summary>
 /// <c>Authorization: Bearer</c> through ASP.NET Core's JwtBearer handler (ADR 0009): a Moneta access token validated
-/// by <see cref="AccessTokens.Validation"/>, or the configured admin token. Moneta adds three things to the handler:
-/// the admin token, the organization's standing read through on every request, and refusals as problems that say
-/// what went wrong (an expired token says when it expired).
+/// by <see cref="AccessTokens.Validation"/>, or the configured admin token. Moneta adds four things to the handler:
+/// the admin token, the organization's standing read through on every request, refusals as problems that say what
+/// went wrong (an expired token says when it expired), and a memory of the tokens already verified
+/// (<see cref="RememberedAccessTokens"/>).
 /// </summary>
 public static class MonetaBearer
 {
@@ -20,10 +21,12 @@ public static class MonetaBearer
     public static AuthenticationBuilder AddMonetaBearer(this IServiceCollection services)
     {
         var authentication = services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AccessTokens, MonetaAuthOptions>((options, tokens, auth) =>
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AccessTokens, MonetaAuthOptions, TimeProvider>((options, tokens, auth, clock) =>
         {
             options.MapInboundClaims = false;
             options.TokenValidationParameters = tokens.Validation;
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new RememberedAccessTokens(auth, clock) { MapInboundClaims = false });
             options.Events = new JwtBearerEvents
             {
                 OnMessageReceived = context =>

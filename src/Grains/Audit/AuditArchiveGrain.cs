@@ -4,6 +4,7 @@ using Moneta.GrainModel;
 namespace Moneta.Grains.Audit;
 
 [GrainType("auditarchive")]
+[CollectionAgeLimit(Minutes = GrainLifetimes.TransientMinutes)]
 public sealed class AuditArchiveGrain([OutboxState] IOutboxState<AuditSegmentState> state) : Grain, IAuditArchiveGrain
 {
     private string Segment => this.GetPrimaryKeyString();

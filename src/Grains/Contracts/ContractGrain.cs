@@ -18,6 +18,7 @@ namespace Moneta.Grains.Contracts;
 /// step and the reminder that expires the contract at its deadline are committed in that same write.
 /// </summary>
 [GrainType("contract")]
+[CollectionAgeLimit(Minutes = GrainLifetimes.TransientMinutes)]
 public sealed class ContractGrain(
     [OutboxState] IOutboxState<ContractState> state,
     TemplateCatalog templates,
@@ -313,11 +314,8 @@ public sealed class ContractGrain(
     private async Task CommitAsync(ContractState next)
     {
         var occurredAt = next.AuditLog[^1].At;
-        foreach (var (recipient, eventType) in ContractNotifications.Between(Contract, next))
-        {
-            var data = new ContractEventData(View(next), next.NextRole);
-            state.Outbox.Announce(recipient, "contract", ContractId, WebhookAnnouncements.NewEvent(eventType, occurredAt, data));
-        }
+        await Task.WhenAll(ContractNotifications.Between(Contract, next).Select(notification => state.Outbox.AnnounceAsync(
+            GrainFactory, notification.Recipient, "contract", ContractId, notification.EventType, occurredAt, () => new ContractEventData(View(next), next.NextRole))));
 
         if (!state.RecordExists)
             state.Outbox.RemindAt(ExpiryReminder, next.ExpiresAt);

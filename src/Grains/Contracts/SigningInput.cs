@@ -30,7 +30,7 @@ public static class SigningInput
         ["mo_id"] = contract.MoId,
         ["publisher_id"] = contract.PublisherId,
         ["mpass_id"] = contract.MpassId,
-        ["payload"] = JsonNode.Parse(contract.Payload.GetRawText()),
+        ["payload"] = JsonObject.Create(contract.Payload),
         ["signer"] = signer,
         ["previous"] = previous,
     };

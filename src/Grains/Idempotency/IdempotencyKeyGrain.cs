@@ -9,6 +9,7 @@ namespace Moneta.Grains.Idempotency;
 /// after 24 hours by a durable reminder.
 /// </summary>
 [GrainType("idempotencykey")]
+[CollectionAgeLimit(Minutes = GrainLifetimes.TransientMinutes)]
 public sealed class IdempotencyKeyGrain([OutboxState] IOutboxState<IdempotencyKeyState> state, TimeProvider clock) : Grain, IIdempotencyKeyGrain
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);

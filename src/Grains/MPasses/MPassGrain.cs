@@ -71,17 +71,17 @@ public sealed class MPassGrain([OutboxState] IOutboxState<MPassState> state, Tim
     }
 
     /// <summary>Every status change, by a caller or by expiry, goes through here, and is announced to the issuing MO.</summary>
-    private Task<MPassView> MoveToAsync(MPassStatusChange change)
+    private async Task<MPassView> MoveToAsync(MPassStatusChange change)
     {
         var now = clock.GetUtcNow();
         var next = state.State.MoveTo(change, now);
         if (next.Status != state.State.Status)
         {
             var data = new MPassStatusChangedData(MPassId, next.MoId, state.State.Status, next.Status, change.Reason);
-            state.Outbox.Announce(next.MoId, "mpass", MPassId, WebhookAnnouncements.NewEvent(WebhookEventTypes.MPassStatusChanged, now, data));
+            await state.Outbox.AnnounceAsync(GrainFactory, next.MoId, "mpass", MPassId, WebhookEventTypes.MPassStatusChanged, now, () => data);
         }
 
-        return CommitAsync(next);
+        return await CommitAsync(next);
     }
 
     /// <summary>Another organization's mPass answers as not found, so mPass ids cannot be probed.</summary>

@@ -8,6 +8,7 @@ namespace Moneta.Grains.Organizations;
 /// another silo is refused too.
 /// </summary>
 [GrainType("clientassertion")]
+[CollectionAgeLimit(Minutes = GrainLifetimes.TransientMinutes)]
 public sealed class ClientAssertionGrain([OutboxState] IOutboxState<ClientAssertionState> state) : Grain, IClientAssertionGrain
 {
     public async Task<bool> TryUse(DateTimeOffset expiresAt)

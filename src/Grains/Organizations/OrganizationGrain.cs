@@ -58,7 +58,7 @@ public sealed class OrganizationGrain([OutboxState] IOutboxState<OrganizationSta
         if (next.Status != state.State.Status)
         {
             var data = new OrganizationStatusChangedData(OrganizationId, next.Kind, state.State.Status, next.Status, change.Reason);
-            state.Outbox.Announce(OrganizationId, "organization", OrganizationId, WebhookAnnouncements.NewEvent(WebhookEventTypes.OrganizationStatusChanged, now, data));
+            await state.Outbox.AnnounceAsync(GrainFactory, OrganizationId, "organization", OrganizationId, WebhookEventTypes.OrganizationStatusChanged, now, () => data);
         }
 
         return await CommitAsync(next);

@@ -6,7 +6,9 @@ namespace Moneta.Grains.Webhooks;
 
 /// <summary>
 /// How a grain announces something to an organization by webhook: an event in its outbox, addressed to the
-/// organization's dispatcher for the subject, committed with the state change it reports.
+/// organization's dispatcher for the subject, committed with the state change it reports. An event is announced
+/// only if one of the organization's endpoints wants it when the step is taken: an organization without webhooks
+/// costs a step one call to its (resident) endpoints grain, instead of an outbox message and a dispatcher activation.
 /// </summary>
 public static class WebhookAnnouncements
 {
@@ -19,6 +21,18 @@ public static class WebhookAnnouncements
     public static GrainEvent NewEvent(string type, DateTimeOffset occurredAt, object data) =>
         new(Guid.NewGuid().ToString(), type, occurredAt, JsonSerializer.SerializeToElement(data, DataFormat));
 
-    public static void Announce(this IGrainOutbox outbox, string organizationId, string subjectType, string subjectId, GrainEvent @event) =>
+    /// <summary>
+    /// Puts an event in the outbox if an endpoint of the organization wants its type; call it before the step's
+    /// write. The event's data is made only then.
+    /// </summary>
+    public static async Task AnnounceAsync(
+        this IGrainOutbox outbox, IGrainFactory grains, string organizationId, string subjectType, string subjectId, string eventType, DateTimeOffset occurredAt, Func<object> data)
+    {
+        if (await grains.GetGrain<IWebhookEndpointsGrain>(organizationId).Wants(eventType))
+            outbox.Announce(organizationId, subjectType, subjectId, NewEvent(eventType, occurredAt, data()));
+    }
+
+    /// <summary>Puts the event in the outbox whoever listens (a test event names its endpoint).</summary>
+    internal static void Announce(this IGrainOutbox outbox, string organizationId, string subjectType, string subjectId, GrainEvent @event) =>
         outbox.Send<IWebhookDispatcherGrain>(WebhookSubjects.DispatcherKey(organizationId, subjectType, subjectId), @event);
 }

@@ -9,6 +9,7 @@ namespace Moneta.Grains.Webhooks;
 /// attempt, and decides from the retry schedule whether to try again or give up.
 /// </summary>
 [GrainType("webhookdelivery")]
+[CollectionAgeLimit(Minutes = GrainLifetimes.TransientMinutes)]
 public sealed class WebhookDeliveryGrain(
     [OutboxState] IOutboxState<WebhookDeliveryState> state,
     WebhookSender sender,

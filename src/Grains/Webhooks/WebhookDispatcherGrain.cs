@@ -12,6 +12,7 @@ namespace Moneta.Grains.Webhooks;
 /// rest to a reminder, so no turn outlasts the grain call timeout and a retry waits durably.
 /// </summary>
 [GrainType("webhookdispatcher")]
+[CollectionAgeLimit(Minutes = GrainLifetimes.TransientMinutes)]
 public sealed class WebhookDispatcherGrain([OutboxState] IOutboxState<WebhookDispatcherState> state, TimeProvider clock) : Grain, IWebhookDispatcherGrain
 {
     private const string SendReminder = "send";

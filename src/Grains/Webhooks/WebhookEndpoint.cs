@@ -18,6 +18,8 @@ public sealed record WebhookEndpoint(
     DateTimeOffset UpdatedAt)
 {
     /// <summary>The secrets that sign now: the current one, and the previous one while its rotation overlap lasts.</summary>
+    public bool Wants(string eventType) => Status == WebhookEndpointStatuses.Enabled && WebhookEventTypes.Match(EventTypes, eventType);
+
     public IReadOnlyList<string> SigningSecrets(DateTimeOffset now) =>
         PreviousSecret is not null && now < PreviousSecretExpiresAt ? [Secret, PreviousSecret] : [Secret];
 

@@ -110,6 +110,9 @@ public sealed class WebhookEndpointsGrain(
         await CommitAsync(Registry.With(disabled));
     }
 
+    public Task<bool> Wants(string eventType) =>
+        Task.FromResult(Registry.Endpoints.Any(e => e.Wants(eventType)));
+
     public Task<IReadOnlyList<WebhookTarget>> Targets()
     {
         var now = clock.GetUtcNow();

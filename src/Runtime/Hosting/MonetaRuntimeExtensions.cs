@@ -1,12 +1,16 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Moneta.GrainModel;
+using Moneta.Runtime.Cluster;
 using Moneta.Runtime.Membership;
 using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Metrics;
 using Moneta.Runtime.State;
 using Moneta.Runtime.Storage;
+using Orleans.Configuration;
+using Orleans.Messaging;
 using Orleans.Providers;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
@@ -47,6 +51,7 @@ public static class MonetaRuntimeExtensions
     {
         var services = silo.Services;
         services.AddMonetaSerialization();
+        GrainInterfaceTypeCache.AddTo(services);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GrainStateSerializer>();
         services.AddSingleton<OutboxSignal>();
@@ -57,8 +62,11 @@ public static class MonetaRuntimeExtensions
         services.AddSingleton<IGrainIndex, GrainIndex>();
         services.AddSingleton<MessageRelay>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<MessageRelay>());
+        services.AddSingleton<DeadSiloClaims>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeadSiloClaims>());
         silo.AddIncomingGrainCallFilter<OutboxTurnFilter>();
         silo.AddIncomingGrainCallFilter<GrainCallMetrics>();
+        silo.AddOutgoingGrainCallFilter<RejectedCallRetry>();
         return silo;
     }
 
@@ -68,5 +76,20 @@ public static class MonetaRuntimeExtensions
         silo.Services.Configure(configure);
         silo.Services.AddSingleton<IMembershipTable, SqliteMembershipTable>();
         return silo;
+    }
+
+    /// <summary>Cluster membership in DynamoDB, on the storage's connection settings (Moneta:Storage:DynamoDB:*).</summary>
+    public static ISiloBuilder UseDynamoDbClustering(this ISiloBuilder silo, DynamoDbStorageOptions options)
+    {
+        silo.Services.AddSingleton<IMembershipTable>(sp => ActivatorUtilities.CreateInstance<DynamoDbMembershipTable>(sp, options));
+        return silo;
+    }
+
+    /// <summary>An Orleans client that finds the silos' gateways in the DynamoDB membership table.</summary>
+    public static IClientBuilder UseDynamoDbClustering(this IClientBuilder client, DynamoDbStorageOptions options)
+    {
+        client.Services.AddSingleton<IGatewayListProvider>(sp => new MembershipGatewayListProvider(
+            ActivatorUtilities.CreateInstance<DynamoDbMembershipTable>(sp, options), sp.GetRequiredService<IOptions<GatewayOptions>>()));
+        return client;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -80,7 +79,7 @@ public sealed class SqliteMembershipTable(IOptions<SqliteMembershipOptions> opti
         var table = await ReadAllAsync(cancellationToken);
         var defunct = table.Members
             .Select(m => m.Item1)
-            .Where(e => e.Status == SiloStatus.Dead && LastUpdate(e) < beforeDate.UtcDateTime)
+            .Where(e => MembershipRows.IsDefunct(e, beforeDate))
             .ToList();
         if (defunct.Count == 0) return;
 
@@ -139,7 +138,7 @@ public sealed class SqliteMembershipTable(IOptions<SqliteMembershipOptions> opti
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, "UPDATE membership SET i_am_alive_time = $i_am_alive_time WHERE cluster_id = $cluster AND silo_address = $silo", cancellationToken,
-            ("$i_am_alive_time", Time(entry.IAmAliveTime)), ("$cluster", _clusterId), ("$silo", entry.SiloAddress.ToParsableString()));
+            ("$i_am_alive_time", MembershipRows.Time(entry.IAmAliveTime)), ("$cluster", _clusterId), ("$silo", entry.SiloAddress.ToParsableString()));
     }
 
     // Orleans 10.4.2 calls the *Async overloads above; these are the interface's older, obsolete members.
@@ -209,9 +208,9 @@ public sealed class SqliteMembershipTable(IOptions<SqliteMembershipOptions> opti
         ("$role_name", entry.RoleName),
         ("$update_zone", entry.UpdateZone),
         ("$fault_zone", entry.FaultZone),
-        ("$start_time", Time(entry.StartTime)),
-        ("$i_am_alive_time", Time(entry.IAmAliveTime)),
-        ("$suspect_times", JsonSerializer.Serialize((entry.SuspectTimes ?? []).Select(s => new[] { s.Item1.ToParsableString(), Time(s.Item2) }))),
+        ("$start_time", MembershipRows.Time(entry.StartTime)),
+        ("$i_am_alive_time", MembershipRows.Time(entry.IAmAliveTime)),
+        ("$suspect_times", JsonSerializer.Serialize((entry.SuspectTimes ?? []).Select(s => new[] { s.Item1.ToParsableString(), MembershipRows.Time(s.Item2) }))),
     ];
 
     private static MembershipEntry ReadEntry(SqliteDataReader reader) => new()
@@ -224,22 +223,11 @@ public sealed class SqliteMembershipTable(IOptions<SqliteMembershipOptions> opti
         RoleName = reader.IsDBNull(5) ? null : reader.GetString(5),
         UpdateZone = reader.GetInt32(6),
         FaultZone = reader.GetInt32(7),
-        StartTime = ParseTime(reader.GetString(8)),
-        IAmAliveTime = ParseTime(reader.GetString(9)),
+        StartTime = MembershipRows.ParseTime(reader.GetString(8)),
+        IAmAliveTime = MembershipRows.ParseTime(reader.GetString(9)),
         SuspectTimes = [.. JsonSerializer.Deserialize<string[][]>(reader.GetString(10))!
-            .Select(s => Tuple.Create(SiloAddress.FromParsableString(s[0]), ParseTime(s[1])))],
+            .Select(s => Tuple.Create(SiloAddress.FromParsableString(s[0]), MembershipRows.ParseTime(s[1])))],
     };
-
-    /// <summary>What Orleans' cleanup measures retention from: the latest of start, heartbeat and suspicion votes.</summary>
-    private static DateTime LastUpdate(MembershipEntry entry) =>
-        new[] { entry.StartTime, entry.IAmAliveTime }
-            .Concat((entry.SuspectTimes ?? []).Select(s => s.Item2))
-            .Select(t => DateTime.SpecifyKind(t, DateTimeKind.Utc))
-            .Max();
-
-    private static string Time(DateTime time) => DateTime.SpecifyKind(time, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture);
-
-    private static DateTime ParseTime(string text) => DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 
     private static string ConnectionString(SqliteMembershipOptions options)
     {

@@ -10,7 +10,8 @@ namespace Moneta.Runtime.Messaging;
 /// Each silo's relay: claims due outbox messages (events and reminders) under a lease and hands each to its target
 /// grain with an Orleans call, which reaches the target's one activation wherever in the cluster it lives. A
 /// delivered message is deleted; a failed one is released to be tried again later with backoff, so nothing is
-/// dropped. If this silo dies holding a lease, another silo takes the message once the lease runs out: delivery is
+/// dropped. If this silo dies holding a lease, the others release its claims as soon as the cluster declares it dead
+/// (<see cref="DeadSiloClaims"/>), or at the latest another silo takes the message once the lease runs out: delivery is
 /// at least once, and handlers recognise a repeat by the event id. The relay runs while the silo is active: it
 /// starts once the silo accepts grain calls and stops, letting deliveries under way finish, before the silo stops.
 /// </summary>
@@ -21,6 +22,7 @@ public sealed partial class MessageRelay(
     OutboxOptions options,
     OutboxSignal signal,
     TimeProvider clock,
+    ILocalSiloDetails localSilo,
     ILogger<MessageRelay> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     public const string MeterName = "Moneta.Outbox";
@@ -94,7 +96,8 @@ public sealed partial class MessageRelay(
     {
         try
         {
-            return await store.ClaimDueMessagesAsync(clock.GetUtcNow(), options.MessageLease, limit, stopping);
+            // Claimed in this silo's name: if the cluster declares it dead, the others release its claims at once (DeadSiloClaims).
+            return await store.ClaimDueMessagesAsync(clock.GetUtcNow(), options.MessageLease, limit, localSilo.SiloAddress.ToParsableString(), stopping);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -140,14 +143,19 @@ public sealed partial class MessageRelay(
         };
     }
 
-    /// <summary>The handler's turn continues the sender's trace: Orleans carries this activity into the grain call.</summary>
+    /// <summary>The handler's turn continues the sender's trace: the grain call carries this activity's context.</summary>
     private async Task DeliverEventAsync(GrainId target, GrainEvent @event)
     {
         ActivityContext.TryParse(@event.TraceParent, null, out var parent);
         using var activity = GrainTracing.Source.StartActivity("grain event", ActivityKind.Consumer, parent);
-        activity?.SetTag("moneta.grain", target.ToString());
-        activity?.SetTag("moneta.event.type", @event.Type);
-        activity?.SetTag("moneta.event.id", @event.Id);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("moneta.grain", target.ToString());
+            activity.SetTag("moneta.event.type", @event.Type);
+            activity.SetTag("moneta.event.id", @event.Id);
+        }
+
+        TraceContext.CarryCurrent();
         await grains.GetGrain<IGrainEventHandler>(target).HandleEvent(@event);
     }
 

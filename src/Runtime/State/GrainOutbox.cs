@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Moneta.GrainModel;
 using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Storage;
@@ -18,8 +17,8 @@ internal sealed class GrainOutbox(GrainId owner, IGrainFactory grains, GrainStat
     public void Send<TTarget>(string targetKey, GrainEvent @event) where TTarget : IGrainEventHandler
     {
         var target = GrainKey.Of(grains.GetGrain<TTarget>(targetKey).GetGrainId());
-        var traced = @event.TraceParent is null && Activity.Current is { IdFormat: ActivityIdFormat.W3C } current
-            ? @event with { TraceParent = current.Id }
+        var traced = @event.TraceParent is null && TraceContext.Current() is { } traceParent
+            ? @event with { TraceParent = traceParent }
             : @event;
         _pending.Add(new OutboxMessage(target, @event.Id, OutboxMessageKind.Event, serializer.Serialize(traced), clock.GetUtcNow()));
     }

@@ -2,10 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
-using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Moneta.GrainModel;
 using Moneta.Runtime.Messaging;
@@ -44,7 +42,7 @@ public sealed class DynamoDbStorageOptions
 /// live under their target's partition; due ones are found through a GSI sharded over
 /// <see cref="DynamoDbTables.DueShards"/> partitions, and a claim is a conditional update of the due time.
 /// </summary>
-public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
+public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
 {
     /// <summary>DynamoDB's limit on the items of one TransactWriteItems.</summary>
     public const int MaxTransactionItems = 100;
@@ -89,33 +87,10 @@ public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
         _ready = PrepareTablesAsync();
     }
 
-    public static IAmazonDynamoDB CreateClient(DynamoDbStorageOptions options)
-    {
-        // Credentials come from the standard AWS chain (environment, profile, container or instance role).
-        var config = new AmazonDynamoDBConfig { MaxErrorRetry = options.MaxErrorRetry, Timeout = options.RequestTimeout };
-        if (string.IsNullOrEmpty(options.ServiceUrl))
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
-        }
-        else
-        {
-            config.ServiceURL = options.ServiceUrl;
-            config.AuthenticationRegion = options.Region;
-        }
-
-        return new AmazonDynamoDBClient(config);
-    }
+    public static IAmazonDynamoDB CreateClient(DynamoDbStorageOptions options) => DynamoDbTableSetup.CreateClient(options);
 
     /// <summary>Throttled or failing after the SDK's own retries, or unreachable.</summary>
-    public bool IsUnavailable(Exception error) => error switch
-    {
-        ProvisionedThroughputExceededException or RequestLimitExceededException or InternalServerErrorException => true,
-        TransactionCanceledException { CancellationReasons: { } reasons } => reasons.Any(r => r.Code == "ThrottlingError"),
-        AmazonServiceException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError } => true,
-        AmazonServiceException { InnerException: HttpRequestException or IOException or TimeoutException } => true,
-        HttpRequestException => true,
-        _ => false,
-    };
+    public bool IsUnavailable(Exception error) => DynamoDbTableSetup.IsUnavailable(error);
 
     public async Task<GrainRecord?> ReadAsync(GrainKey id, CancellationToken cancellationToken = default)
     {
@@ -135,12 +110,12 @@ public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
         return new GrainRecord(item["state_data"].B.ToArray(), known.ETag);
     }
 
-    public async Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default)
+    public async Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
     {
         await ReadyAsync();
         var before = await StoredAsync(id, expectedETag, cancellationToken);
         var etag = ETags.New();
-        var entries = indexes.Select(e => new IndexItem($"{id.Type}/{e.Name}/{e.Key}", $"{e.SortKey}{SortSeparator}{id.Key}", e.SortKey)).Distinct().ToList();
+        var entries = indexes.Select(e => new IndexItem(IndexPk(id.Type, e.Name, e.Key, id.Key), $"{e.SortKey}{SortSeparator}{id.Key}", e.SortKey)).Distinct().ToList();
         var sequence = before.LastSequence;
 
         var state = new Dictionary<string, AttributeValue>
@@ -162,6 +137,8 @@ public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
             state["idx"] = new() { L = [.. entries.Select(e => new AttributeValue { L = [S(e.Pk), S(e.Sk), S(e.SortKey)] })] };
         if (sequence > 0)
             state["oseq"] = N(sequence);
+        if (expiresAt is { } expires)
+            state[DynamoDbTables.ExpiresAt] = N(expires.ToUnixTimeSeconds()); // the table's time to live deletes it after this
 
         await CommitAsync(id, expectedETag, etag, items, cancellationToken);
         Remember(id, new Known(etag, entries, sequence));
@@ -178,15 +155,33 @@ public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
         _known.TryRemove(id, out _);
     }
 
+    /// <summary>
+    /// One index key's entries after the cursor, in (sort key, grain key) order. A sharded index
+    /// (<see cref="DynamoDbTables.IndexShards"/>) is read from each of its partitions at once and the pages merged:
+    /// each partition is ordered the same way, so the merge is exact, and the cursor works across them.
+    /// </summary>
     public async Task<IndexPage> QueryAsync(string grainType, string indexName, string key, string? cursor, int limit, CancellationToken cancellationToken = default)
     {
         var after = cursor is null ? (IndexCursor?)null : IndexCursor.Decode(cursor);
         await ReadyAsync();
-        var values = new Dictionary<string, AttributeValue> { [":pk"] = S($"{grainType}/{indexName}/{key}") };
+        var shards = DynamoDbTables.IndexShards(grainType, indexName);
+        var pks = shards == 1
+            ? [$"{grainType}/{indexName}/{key}"]
+            : Enumerable.Range(0, shards).Select(shard => $"{grainType}/{indexName}/{key}#{shard.ToString(CultureInfo.InvariantCulture)}").ToList();
+        var pages = await Task.WhenAll(pks.Select(pk => QueryPartitionAsync(pk, after, limit + 1, cancellationToken)));
+        var page = pages.SelectMany(p => p).OrderBy(e => e.Sk, StringComparer.Ordinal).Take(limit + 1).Select(e => e.Entry).ToList();
+
+        var next = page.Count > limit ? page[limit - 1].Encode() : null;
+        return new IndexPage([.. page.Take(limit).Select(e => e.GrainKey)], next);
+    }
+
+    private async Task<List<(string Sk, IndexCursor Entry)>> QueryPartitionAsync(string pk, IndexCursor? after, int want, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<string, AttributeValue> { [":pk"] = S(pk) };
         if (after is { } position)
             values[":after"] = S($"{position.SortKey}{SortSeparator}{position.GrainKey}");
 
-        var page = new List<IndexCursor>(limit + 1);
+        var page = new List<(string, IndexCursor)>(want);
         Dictionary<string, AttributeValue>? start = null;
         do
         {
@@ -197,22 +192,20 @@ public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
                 TableName = _index,
                 KeyConditionExpression = after is null ? "pk = :pk" : "pk = :pk AND sk > :after",
                 ExpressionAttributeValues = values,
-                ProjectionExpression = "sort_key, grain_key",
+                ProjectionExpression = "sk, sort_key, grain_key",
                 ConsistentRead = true,
-                Limit = limit + 1 - page.Count,
+                Limit = want - page.Count,
                 ExclusiveStartKey = start,
             }, cancellationToken);
             foreach (var item in response.Items ?? [])
-                page.Add(new IndexCursor(item["sort_key"].S, item["grain_key"].S));
+                page.Add((item["sk"].S, new IndexCursor(item["sort_key"].S, item["grain_key"].S)));
             start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         }
-        while (start is not null && page.Count <= limit);
-
-        var next = page.Count > limit ? page[limit - 1].Encode() : null;
-        return new IndexPage([.. page.Take(limit).Select(e => e.GrainKey)], next);
+        while (start is not null && page.Count < want);
+        return page;
     }
 
-    public async Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, CancellationToken cancellationToken = default)
     {
         await ReadyAsync();
         var nowMs = now.ToUnixTimeMilliseconds();
@@ -228,7 +221,7 @@ public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
             // Claim in rounds of as many as are still wanted; a candidate another silo took first is skipped.
             var round = candidates.Skip(next).Take(limit - claimed.Count).ToList();
             next += round.Count;
-            var outcomes = await Task.WhenAll(round.Select(c => TryClaimAsync(c, nowMs, until, token, cancellationToken)));
+            var outcomes = await Task.WhenAll(round.Select(c => TryClaimAsync(c, nowMs, until, token, owner, cancellationToken)));
             claimed.AddRange(outcomes.OfType<ClaimedMessage>());
         }
 
@@ -263,7 +256,7 @@ public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
             {
                 TableName = _outbox,
                 Key = Key(TargetPk(message.Target), message.Name),
-                UpdateExpression = "SET due_at = :due, attempt_count = attempt_count + :one REMOVE claim_token",
+                UpdateExpression = "SET due_at = :due, attempt_count = attempt_count + :one REMOVE claim_token, claim_owner",
                 ConditionExpression = "claim_token = :token",
                 ExpressionAttributeValues = new() { [":due"] = N(dueAt.ToUnixTimeMilliseconds()), [":one"] = N(1), [":token"] = S(message.ClaimToken) },
             }, cancellationToken);
@@ -271,6 +264,41 @@ public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
         catch (ConditionalCheckFailedException)
         {
         }
+    }
+
+    /// <summary>
+    /// A claim moved the message's due time to the end of its lease, and the due index projects the claim's owner: so
+    /// the dead silo's claims are found by querying each shard for messages due within one lease from now, filtered by
+    /// owner, never by a scan. Each is made due now by a conditional update that applies only while that silo still
+    /// holds it. The index is eventually consistent: a claim made in the last instant before the silo died may not be
+    /// found, and then waits for its lease as before.
+    /// </summary>
+    public async Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        await ReadyAsync();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var held = await Task.WhenAll(Enumerable.Range(0, DynamoDbTables.DueShards).Select(shard => HeldByAsync(shard, owner, nowMs, (now + lease).ToUnixTimeMilliseconds(), cancellationToken)));
+        var released = await Task.WhenAll(held.SelectMany(h => h).Select(async key =>
+        {
+            try
+            {
+                Count("release");
+                await _client.UpdateItemAsync(new UpdateItemRequest
+                {
+                    TableName = _outbox,
+                    Key = key,
+                    UpdateExpression = "SET due_at = :now REMOVE claim_token, claim_owner",
+                    ConditionExpression = "claim_owner = :owner AND due_at > :now",
+                    ExpressionAttributeValues = new() { [":now"] = N(nowMs), [":owner"] = S(owner) },
+                }, cancellationToken);
+                return 1;
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                return 0; // delivered, retried or claimed again meanwhile
+            }
+        }));
+        return released.Sum();
     }
 
     public void Dispose()
@@ -479,8 +507,38 @@ public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
             i.TryGetValue("event_seq", out var seq) ? long.Parse(seq.N, CultureInfo.InvariantCulture) : 0))];
     }
 
+    private async Task<List<Dictionary<string, AttributeValue>>> HeldByAsync(int shard, string owner, long nowMs, long untilMs, CancellationToken cancellationToken)
+    {
+        var keys = new List<Dictionary<string, AttributeValue>>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            Count("release_query");
+            var response = await _client.QueryAsync(new QueryRequest
+            {
+                TableName = _outbox,
+                IndexName = DynamoDbTables.DueIndex,
+                KeyConditionExpression = "due_shard = :shard AND due_at BETWEEN :after AND :until",
+                FilterExpression = "claim_owner = :owner",
+                ExpressionAttributeValues = new()
+                {
+                    [":shard"] = S(shard.ToString(CultureInfo.InvariantCulture)),
+                    [":after"] = N(nowMs + 1),
+                    [":until"] = N(untilMs),
+                    [":owner"] = S(owner),
+                },
+                ProjectionExpression = "pk, sk",
+                ExclusiveStartKey = start,
+            }, cancellationToken);
+            keys.AddRange((response.Items ?? []).Select(i => new Dictionary<string, AttributeValue> { ["pk"] = i["pk"], ["sk"] = i["sk"] }));
+            start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+        return keys;
+    }
+
     /// <summary>The lease is the due time moved forward: a claimed message is due again when its lease runs out.</summary>
-    private async Task<ClaimedMessage?> TryClaimAsync(Candidate candidate, long nowMs, long until, string token, CancellationToken cancellationToken)
+    private async Task<ClaimedMessage?> TryClaimAsync(Candidate candidate, long nowMs, long until, string token, string? owner, CancellationToken cancellationToken)
     {
         if (candidate.IsEvent && await HasEarlierEventAsync(candidate, cancellationToken))
             return null;
@@ -491,9 +549,11 @@ public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
             {
                 TableName = _outbox,
                 Key = Key(candidate.Pk, candidate.Sk),
-                UpdateExpression = "SET due_at = :until, claim_token = :token",
+                UpdateExpression = owner is null ? "SET due_at = :until, claim_token = :token REMOVE claim_owner" : "SET due_at = :until, claim_token = :token, claim_owner = :owner",
                 ConditionExpression = "due_at <= :now", // false for a deleted item too: a claim never resurrects one
-                ExpressionAttributeValues = new() { [":until"] = N(until), [":token"] = S(token), [":now"] = N(nowMs) },
+                ExpressionAttributeValues = owner is null
+                    ? new() { [":until"] = N(until), [":token"] = S(token), [":now"] = N(nowMs) }
+                    : new() { [":until"] = N(until), [":token"] = S(token), [":now"] = N(nowMs), [":owner"] = S(owner) },
                 ReturnValues = ReturnValue.ALL_NEW,
             }, cancellationToken);
             var item = response.Attributes;
@@ -549,47 +609,7 @@ public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
         return Volatile.Read(ref _ready);
     }
 
-    private async Task PrepareTablesAsync()
-    {
-        foreach (var definition in DynamoDbTables.Definitions(_tablePrefix))
-        {
-            if (!_createTables)
-            {
-                try
-                {
-                    await _client.DescribeTableAsync(definition.TableName);
-                    continue;
-                }
-                catch (ResourceNotFoundException e)
-                {
-                    throw new InvalidOperationException(
-                        $"DynamoDB table {definition.TableName} does not exist. Create the tables with deploy/cloudformation/tables.yaml " +
-                        "(TablePrefix as configured), or set Moneta:Storage:DynamoDB:CreateTables=true in development.", e);
-                }
-            }
-
-            try
-            {
-                await _client.CreateTableAsync(definition);
-                LogTableCreated(_logger, definition.TableName);
-            }
-            catch (ResourceInUseException)
-            {
-                // It exists (perhaps another silo created it a moment ago).
-            }
-
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while ((await _client.DescribeTableAsync(definition.TableName)).Table.TableStatus != TableStatus.ACTIVE)
-            {
-                if (DateTime.UtcNow > deadline)
-                    throw new TimeoutException($"DynamoDB table {definition.TableName} did not become active.");
-                await Task.Delay(200);
-            }
-        }
-    }
-
-    [LoggerMessage(LogLevel.Information, "Created DynamoDB table {Table}")]
-    private static partial void LogTableCreated(ILogger logger, string table);
+    private Task PrepareTablesAsync() => DynamoDbTableSetup.EnsureAsync(_client, DynamoDbTables.Definitions(_tablePrefix), _createTables, _logger);
 
     private void Count(string purpose) => _requests.Add(1, new KeyValuePair<string, object?>("purpose", purpose));
 
@@ -602,15 +622,30 @@ public sealed partial class DynamoDbStateStore : IGrainStateStore, IDisposable
 
     private static string GrainPk(GrainKey id) => $"{id.Type}/{id.Key}";
 
+    /// <summary>
+    /// The partition of an index entry: one per index key, or for a hot index one of its shards, chosen by the grain
+    /// key so that a grain's entries move between keys (a contract changing status) within the same shard number.
+    /// </summary>
+    private static string IndexPk(string grainType, string indexName, string indexKey, string grainKey)
+    {
+        var shards = DynamoDbTables.IndexShards(grainType, indexName);
+        return shards == 1
+            ? $"{grainType}/{indexName}/{indexKey}"
+            : $"{grainType}/{indexName}/{indexKey}#{(Fnv1a(grainKey) % (uint)shards).ToString(CultureInfo.InvariantCulture)}";
+    }
+
     private static string TargetPk(GrainKey target) => $"{target.Type}/{target.Key}";
 
     /// <summary>A stable hash (string.GetHashCode differs between processes): FNV-1a of the message key.</summary>
-    private static string Shard(GrainKey target, string name)
+    private static string Shard(GrainKey target, string name) =>
+        (Fnv1a($"{target.Type}/{target.Key}/{name}") % DynamoDbTables.DueShards).ToString(CultureInfo.InvariantCulture);
+
+    private static uint Fnv1a(string text)
     {
         var hash = 2166136261;
-        foreach (var b in Encoding.UTF8.GetBytes($"{target.Type}/{target.Key}/{name}"))
+        foreach (var b in Encoding.UTF8.GetBytes(text))
             hash = (hash ^ b) * 16777619;
-        return (hash % DynamoDbTables.DueShards).ToString(CultureInfo.InvariantCulture);
+        return hash;
     }
 
     private static Dictionary<string, AttributeValue> Key(string pk) => new() { ["pk"] = S(pk) };

@@ -24,10 +24,11 @@ public interface IGrainStateStore
 
     /// <summary>
     /// Stores the state and its outbox <paramref name="messages"/> if the stored ETag equals
-    /// <paramref name="expectedETag"/> (null: no item yet); returns the new ETag.
+    /// <paramref name="expectedETag"/> (null: no item yet); returns the new ETag. With <paramref name="expiresAt"/>,
+    /// the store may delete the item after that time (<see cref="IExpiringState"/>).
     /// </summary>
     /// <exception cref="Orleans.Storage.InconsistentStateException">Another writer got there first; nothing was written.</exception>
-    Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default);
+    Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default);
 
     /// <exception cref="Orleans.Storage.InconsistentStateException">Another writer got there first; nothing was deleted.</exception>
     Task ClearAsync(GrainKey id, string? expectedETag, CancellationToken cancellationToken = default);
@@ -39,8 +40,18 @@ public interface IGrainStateStore
     /// <summary>
     /// Leases up to <paramref name="limit"/> messages that are due and not leased by anyone else. An event is only
     /// handed out when no earlier event for the same target is still waiting or in flight; reminders are independent.
+    /// The claims are recorded as <paramref name="owner"/>'s (a silo's address), so that they can be released at once
+    /// if that silo dies (<see cref="ReleaseClaimsAsync"/>).
     /// </summary>
-    Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes the messages <paramref name="owner"/> holds leases on due at <paramref name="now"/>, its claims void: the
+    /// owner is a silo the cluster has declared dead, so nobody will complete them, and waiting for the leases to run
+    /// out would only hold its targets' later events back. Returns how many were released. Only leases running at most
+    /// <paramref name="lease"/> past <paramref name="now"/> are looked for (a claim never holds a message longer).
+    /// </summary>
+    Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a delivered message, unless the claim is no longer current (then it stays for its new owner).</summary>
     Task CompleteMessageAsync(ClaimedMessage message, CancellationToken cancellationToken = default);

@@ -25,7 +25,7 @@ public sealed class InMemoryStateStore : IGrainStateStore
             return Task.FromResult(_records.GetValueOrDefault(id));
     }
 
-    public Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default)
+    public Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -64,7 +64,7 @@ public sealed class InMemoryStateStore : IGrainStateStore
         }
     }
 
-    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -75,6 +75,7 @@ public sealed class InMemoryStateStore : IGrainStateStore
                 if (message.Kind == OutboxMessageKind.Event && _outbox.Values.Any(m => m.IsEarlierEventFor(message))) continue;
 
                 message.ClaimToken = Guid.NewGuid().ToString("N");
+                message.ClaimOwner = owner;
                 message.LeaseUntil = now + lease;
                 claimed.Add(new ClaimedMessage(message.Target, message.Name, message.Kind, message.Body, message.Attempts, message.ClaimToken));
             }
@@ -102,10 +103,27 @@ public sealed class InMemoryStateStore : IGrainStateStore
                 stored.DueAt = dueAt;
                 stored.LeaseUntil = DateTimeOffset.MinValue;
                 stored.ClaimToken = null;
+                stored.ClaimOwner = null;
                 stored.Attempts++;
             }
 
             return Task.CompletedTask;
+        }
+    }
+
+    public Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var held = _outbox.Values.Where(m => m.ClaimOwner == owner && m.LeaseUntil > now).ToList();
+            foreach (var message in held)
+            {
+                message.LeaseUntil = DateTimeOffset.MinValue;
+                message.ClaimToken = null;
+                message.ClaimOwner = null;
+            }
+
+            return Task.FromResult(held.Count);
         }
     }
 
@@ -160,6 +178,7 @@ public sealed class InMemoryStateStore : IGrainStateStore
         public DateTimeOffset DueAt { get; set; } = message.DueAt;
         public DateTimeOffset LeaseUntil { get; set; } = DateTimeOffset.MinValue;
         public string? ClaimToken { get; set; }
+        public string? ClaimOwner { get; set; }
         public int Attempts { get; set; }
 
         public bool IsEarlierEventFor(StoredMessage other) =>

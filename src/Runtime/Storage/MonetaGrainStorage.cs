@@ -71,9 +71,12 @@ public sealed partial class MonetaGrainStorage : IGrainStorage, IDisposable
 
         IReadOnlyList<IndexEntry> indexes = grainState.State is IIndexedState indexed ? [.. indexed.GetIndexEntries()] : [];
         var messages = grainState is IOutboxMessages carried ? carried.Messages : [];
+        var expiresAt = grainState.State is IExpiringState expiring ? expiring.ExpiresAt : (DateTimeOffset?)null;
+        if (expiresAt is not null && indexes.Count > 0)
+            throw new InvalidOperationException($"State of grain {key} expires and declares index entries; a store deletes an expired item alone, which would leave its entries behind.");
         try
         {
-            grainState.ETag = await Guarded(() => _store.WriteAsync(key, data, indexes, grainState.ETag, messages));
+            grainState.ETag = await Guarded(() => _store.WriteAsync(key, data, indexes, grainState.ETag, messages, expiresAt));
         }
         catch (InconsistentStateException)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,9 @@ public sealed class SqliteStorageOptions
     /// request is answered 503: well inside the grain call timeout, so the client hears why.
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often states past their expiry (<see cref="Moneta.GrainModel.IExpiringState"/>) are deleted.</summary>
+    public TimeSpan ExpiredSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>
@@ -36,6 +40,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             etag       TEXT NOT NULL,
             data       BLOB NOT NULL,
             updated_at TEXT NOT NULL,
+            expires_at INTEGER,           -- Unix ms after which the sweep deletes it (IExpiringState), else NULL
             PRIMARY KEY (grain_type, grain_key)
         ); -- a rowid table: grain items are kilobytes, too large for WITHOUT ROWID to pay off
         CREATE TABLE IF NOT EXISTS grain_index (
@@ -57,6 +62,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             due_at      INTEGER NOT NULL, -- Unix milliseconds
             lease_until INTEGER NOT NULL DEFAULT 0,
             claim_token TEXT,
+            claim_owner TEXT,             -- the silo holding the lease (see ReleaseClaimsAsync)
             attempts    INTEGER NOT NULL DEFAULT 0,
             UNIQUE (target_type, target_key, name)
         );
@@ -64,13 +70,33 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         CREATE INDEX IF NOT EXISTS outbox_by_target ON outbox (target_type, target_key, kind, sequence);
         """;
 
+    /// <summary>What a file created by an earlier version lacks, added once (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
+    private static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("outbox", "claim_owner", "claim_owner TEXT"),
+        ("grains", "expires_at", "expires_at INTEGER"),
+    ];
+
+    /// <summary>Indexes on added columns, created after the columns exist.</summary>
+    private const string AddedIndexes = """
+        CREATE INDEX IF NOT EXISTS outbox_claims ON outbox (claim_owner) WHERE claim_owner IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS grains_expiring ON grains (expires_at) WHERE expires_at IS NOT NULL;
+        """;
+
+    /// <summary>Most expired states one sweep deletes in one transaction, so the writer is never held long.</summary>
+    private const int SweepBatch = 1000;
+
     private readonly string _connectionString;
     private readonly int _maxBatchSize;
     private readonly ILogger _logger;
     private readonly Channel<PendingOperation> _writes = Channel.CreateUnbounded<PendingOperation>(new() { SingleReader = true });
+    private readonly ConcurrentBag<GrainReader> _readers = [];
     private readonly SqliteConnection _writer;
     private readonly Task _writerLoop;
     private readonly int _busyTimeoutMs;
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly Task _sweepLoop;
+    private int _disposed;
 
     public SqliteStateStore(SqliteStorageOptions options, ILogger<SqliteStateStore> logger)
     {
@@ -86,32 +112,55 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         _writer = Open();
         Execute(_writer, "PRAGMA journal_mode=WAL;");
         Execute(_writer, Schema);
+        AddMissingColumns(_writer);
+        Execute(_writer, AddedIndexes);
         _writerLoop = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _sweepLoop = Task.Run(() => SweepLoopAsync(options.ExpiredSweepInterval, _disposing.Token));
     }
 
     /// <summary>Busy or locked past the busy timeout, an I/O error, a full disk.</summary>
     public bool IsUnavailable(Exception error) =>
         error is SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED or SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_FULL };
 
-    public async Task<GrainRecord?> ReadAsync(GrainKey id, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A point read on a connection of the read pool, with its statement prepared once: every activation reads its
+    /// state, so opening a connection and preparing the query each time was a measurable part of a step.
+    /// </summary>
+    public Task<GrainRecord?> ReadAsync(GrainKey id, CancellationToken cancellationToken = default)
     {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT data, etag FROM grains WHERE grain_type = $type AND grain_key = $key";
-        command.Parameters.AddWithValue("$type", id.Type);
-        command.Parameters.AddWithValue("$key", id.Key);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new GrainRecord((byte[])reader[0], reader.GetString(1)) : null;
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        var reader = _readers.TryTake(out var pooled) ? pooled : new GrainReader(Open());
+        try
+        {
+            return Task.FromResult(reader.Read(id));
+        }
+        finally
+        {
+            if (Volatile.Read(ref _disposed) == 1)
+                reader.Dispose();
+            else
+                _readers.Add(reader);
+        }
     }
 
-    public Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, CancellationToken cancellationToken = default) =>
-        Enqueue<string>(statements => statements.Write(id, data, indexes, expectedETag, messages ?? []));
+    public Task<string> WriteAsync(GrainKey id, byte[] data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage>? messages = null, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default) =>
+        Enqueue<string>(statements => statements.Write(id, data, indexes, expectedETag, messages ?? [], expiresAt));
 
     public Task ClearAsync(GrainKey id, string? expectedETag, CancellationToken cancellationToken = default) =>
-        Enqueue<string>(statements => statements.Write(id, null, [], expectedETag, []));
+        Enqueue<string>(statements => statements.Write(id, null, [], expectedETag, [], expiresAt: null));
 
-    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default) =>
-        Enqueue<IReadOnlyList<ClaimedMessage>>(statements => statements.Claim(now, lease, limit));
+    /// <summary>
+    /// Deletes states whose expiry has passed, at most <see cref="SweepBatch"/> per call; returns how many. The store
+    /// runs it every <see cref="SqliteStorageOptions.ExpiredSweepInterval"/> (until a sweep finds fewer than a batch).
+    /// </summary>
+    public Task<int> SweepExpiredAsync(DateTimeOffset now) =>
+        Enqueue<int>(statements => statements.SweepExpired(now, SweepBatch));
+
+    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, CancellationToken cancellationToken = default) =>
+        Enqueue<IReadOnlyList<ClaimedMessage>>(statements => statements.Claim(now, lease, limit, owner));
+
+    public Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        Enqueue<int>(statements => statements.Release(owner, now));
 
     public Task CompleteMessageAsync(ClaimedMessage message, CancellationToken cancellationToken = default) =>
         Enqueue<int>(statements => statements.Complete(message));
@@ -151,9 +200,47 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The container may dispose the store once per registration that hands it out.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await _disposing.CancelAsync();
+        await _sweepLoop;
+        _disposing.Dispose();
         _writes.Writer.TryComplete();
         await _writerLoop;
         await _writer.DisposeAsync();
+        while (_readers.TryTake(out var reader))
+            reader.Dispose();
+    }
+
+    /// <summary>A read connection and its prepared point read; one caller at a time.</summary>
+    private sealed class GrainReader : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteCommand _read;
+
+        public GrainReader(SqliteConnection connection)
+        {
+            _connection = connection;
+            _read = connection.CreateCommand();
+            _read.CommandText = "SELECT data, etag FROM grains WHERE grain_type = $type AND grain_key = $key";
+            _read.Parameters.Add(new SqliteParameter { ParameterName = "$type" });
+            _read.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
+            _read.Prepare();
+        }
+
+        public GrainRecord? Read(GrainKey id)
+        {
+            _read.Parameters[0].Value = id.Type;
+            _read.Parameters[1].Value = id.Key;
+            using var reader = _read.ExecuteReader();
+            return reader.Read() ? new GrainRecord((byte[])reader[0], reader.GetString(1)) : null;
+        }
+
+        public void Dispose()
+        {
+            _read.Dispose();
+            _connection.Dispose();
+        }
     }
 
     private async Task<T> Enqueue<T>(Func<WriteStatements, object> apply)
@@ -216,6 +303,41 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         }
     }
 
+    private async Task SweepLoopAsync(TimeSpan interval, CancellationToken disposing)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(disposing))
+            {
+                try
+                {
+                    while (await SweepExpiredAsync(DateTimeOffset.UtcNow) == SweepBatch && !disposing.IsCancellationRequested)
+                    {
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _logger.LogWarning(e, "Sweeping expired grain states failed; trying again at the next interval");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (disposing.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static void AddMissingColumns(SqliteConnection connection)
+    {
+        foreach (var (table, column, definition) in AddedColumns)
+        {
+            using var check = connection.CreateCommand();
+            check.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+            if ((long)check.ExecuteScalar()! == 0)
+                Execute(connection, $"ALTER TABLE {table} ADD COLUMN {definition};");
+        }
+    }
+
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -241,6 +363,8 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         private readonly SqliteCommand _upsert;
         private readonly SqliteCommand _delete;
         private readonly SqliteCommand _deleteIndex;
+        private readonly SqliteCommand _selectIndex;
+        private readonly SqliteCommand _deleteIndexEntry;
         private readonly SqliteCommand _insertIndex;
         private readonly SqliteCommand _insertEvent;
         private readonly SqliteCommand _upsertReminder;
@@ -249,16 +373,22 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         private readonly SqliteCommand _lease;
         private readonly SqliteCommand _complete;
         private readonly SqliteCommand _retry;
+        private readonly SqliteCommand _release;
+        private readonly SqliteCommand _sweep;
 
         public WriteStatements(SqliteConnection connection)
         {
             _readETag = Command(connection, "SELECT etag FROM grains WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
             _upsert = Command(connection, """
-                INSERT INTO grains (grain_type, grain_key, etag, data, updated_at) VALUES ($type, $key, $etag, $data, $now)
-                ON CONFLICT (grain_type, grain_key) DO UPDATE SET etag = excluded.etag, data = excluded.data, updated_at = excluded.updated_at
-                """, "$type", "$key", "$etag", "$data", "$now");
+                INSERT INTO grains (grain_type, grain_key, etag, data, updated_at, expires_at) VALUES ($type, $key, $etag, $data, $now, $expires)
+                ON CONFLICT (grain_type, grain_key) DO UPDATE SET etag = excluded.etag, data = excluded.data, updated_at = excluded.updated_at, expires_at = excluded.expires_at
+                """, "$type", "$key", "$etag", "$data", "$now", "$expires");
             _delete = Command(connection, "DELETE FROM grains WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
             _deleteIndex = Command(connection, "DELETE FROM grain_index WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
+            _selectIndex = Command(connection, "SELECT index_name, index_key, sort_key FROM grain_index WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
+            _deleteIndexEntry = Command(connection, """
+                DELETE FROM grain_index WHERE grain_type = $type AND index_name = $name AND index_key = $index_key AND sort_key = $sort AND grain_key = $key
+                """, "$type", "$name", "$index_key", "$sort", "$key");
             _insertIndex = Command(connection, """
                 INSERT OR IGNORE INTO grain_index (grain_type, index_name, index_key, sort_key, grain_key) VALUES ($type, $name, $index_key, $sort, $key)
                 """, "$type", "$name", "$index_key", "$sort", "$key");
@@ -267,7 +397,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
                 """, "$type", "$key", "$name", "$body", "$due");
             _upsertReminder = Command(connection, """
                 INSERT INTO outbox (target_type, target_key, name, kind, body, due_at) VALUES ($type, $key, $name, 'reminder', NULL, $due)
-                ON CONFLICT (target_type, target_key, name) DO UPDATE SET due_at = excluded.due_at, lease_until = 0, claim_token = NULL, attempts = 0
+                ON CONFLICT (target_type, target_key, name) DO UPDATE SET due_at = excluded.due_at, lease_until = 0, claim_token = NULL, claim_owner = NULL, attempts = 0
                 """, "$type", "$key", "$name", "$due");
             _deleteReminder = Command(connection, """
                 DELETE FROM outbox WHERE target_type = $type AND target_key = $key AND name = $name AND kind = 'reminder'
@@ -282,45 +412,67 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
                 ORDER BY due_at, sequence
                 LIMIT $limit
                 """, "$now", "$limit");
-            _lease = Command(connection, "UPDATE outbox SET lease_until = $until, claim_token = $token WHERE sequence = $sequence", "$until", "$token", "$sequence");
+            _lease = Command(connection, "UPDATE outbox SET lease_until = $until, claim_token = $token, claim_owner = $owner WHERE sequence = $sequence", "$until", "$token", "$owner", "$sequence");
             _complete = Command(connection, "DELETE FROM outbox WHERE target_type = $type AND target_key = $key AND name = $name AND claim_token = $token", "$type", "$key", "$name", "$token");
             _retry = Command(connection, """
-                UPDATE outbox SET due_at = $due, lease_until = 0, claim_token = NULL, attempts = attempts + 1
+                UPDATE outbox SET due_at = $due, lease_until = 0, claim_token = NULL, claim_owner = NULL, attempts = attempts + 1
                 WHERE target_type = $type AND target_key = $key AND name = $name AND claim_token = $token
                 """, "$due", "$type", "$key", "$name", "$token");
+            _release = Command(connection, """
+                UPDATE outbox SET lease_until = 0, claim_token = NULL, claim_owner = NULL WHERE claim_owner = $owner AND lease_until > $now
+                """, "$owner", "$now");
+            _sweep = Command(connection, """
+                DELETE FROM grains WHERE rowid IN (SELECT rowid FROM grains WHERE expires_at IS NOT NULL AND expires_at <= $now LIMIT $limit)
+                """, "$now", "$limit");
         }
 
         public void Enlist(SqliteTransaction transaction)
         {
-            foreach (var command in new[] { _readETag, _upsert, _delete, _deleteIndex, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _lease, _complete, _retry })
+            foreach (var command in new[] { _readETag, _upsert, _delete, _deleteIndex, _selectIndex, _deleteIndexEntry, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _lease, _complete, _retry, _release, _sweep })
                 command.Transaction = transaction;
         }
 
         /// <summary>A grain write (or, with no data, a clear); an <see cref="Orleans.Storage.InconsistentStateException"/> if the ETag is stale.</summary>
-        public object Write(GrainKey id, byte[]? data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage> messages)
+        public object Write(GrainKey id, byte[]? data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage> messages, DateTimeOffset? expiresAt)
         {
             var (type, key) = (id.Type, id.Key);
             var stored = (string?)Run(_readETag, reader: true, type, key);
             if (stored != expectedETag)
                 return StaleETag.Refusal(id, expectedETag, stored);
 
-            Run(_deleteIndex, reader: false, type, key);
             if (data is null)
             {
+                Run(_deleteIndex, reader: false, type, key);
                 Run(_delete, reader: false, type, key);
                 return string.Empty;
             }
 
+            // Only the entries that changed are written: a contract's second write moves 3 of its 10 entries.
+            var stale = stored is null ? [] : StoredIndexEntries(type, key);
+            var wanted = indexes.Select(e => (e.Name, e.Key, e.SortKey)).ToHashSet();
+            foreach (var (name, indexKey, sortKey) in stale.Except(wanted))
+                Run(_deleteIndexEntry, reader: false, type, name, indexKey, sortKey, key);
+
             var etag = ETags.New();
-            Run(_upsert, reader: false, type, key, etag, data, DateTimeOffset.UtcNow.ToString("O"));
-            foreach (var entry in indexes)
-                Run(_insertIndex, reader: false, type, entry.Name, entry.Key, entry.SortKey, key);
+            Run(_upsert, reader: false, type, key, etag, data, DateTimeOffset.UtcNow.ToString("O"), expiresAt is { } expires ? expires.ToUnixTimeMilliseconds() : DBNull.Value);
+            foreach (var (name, indexKey, sortKey) in wanted.Except(stale))
+                Run(_insertIndex, reader: false, type, name, indexKey, sortKey, key);
             foreach (var message in messages)
                 Put(message);
             return etag;
         }
 
-        public object Claim(DateTimeOffset now, TimeSpan lease, int limit)
+        private HashSet<(string Name, string Key, string SortKey)> StoredIndexEntries(string type, string key)
+        {
+            var entries = new HashSet<(string, string, string)>();
+            Bind(_selectIndex, type, key);
+            using var reader = _selectIndex.ExecuteReader();
+            while (reader.Read())
+                entries.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            return entries;
+        }
+
+        public object Claim(DateTimeOffset now, TimeSpan lease, int limit, string? owner)
         {
             var due = new List<(long Sequence, ClaimedMessage Message)>();
             var token = Guid.NewGuid().ToString("N");
@@ -337,12 +489,18 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             }
 
             foreach (var (sequence, _) in due)
-                Run(_lease, reader: false, (now + lease).ToUnixTimeMilliseconds(), token, sequence);
+                Run(_lease, reader: false, (now + lease).ToUnixTimeMilliseconds(), token, (object?)owner ?? DBNull.Value, sequence);
             return due.Select(d => d.Message).ToList();
         }
 
         public object Complete(ClaimedMessage message) =>
             Run(_complete, reader: false, message.Target.Type, message.Target.Key, message.Name, message.ClaimToken)!;
+
+        public object SweepExpired(DateTimeOffset now, int limit) =>
+            Run(_sweep, reader: false, now.ToUnixTimeMilliseconds(), limit)!;
+
+        public object Release(string owner, DateTimeOffset now) =>
+            Run(_release, reader: false, owner, now.ToUnixTimeMilliseconds())!;
 
         public object Retry(ClaimedMessage message, DateTimeOffset dueAt) =>
             Run(_retry, reader: false, dueAt.ToUnixTimeMilliseconds(), message.Target.Type, message.Target.Key, message.Name, message.ClaimToken)!;

@@ -84,6 +84,21 @@ public sealed class AccessTokenHardeningTests(SiloFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_token_already_accepted_is_refused_once_it_expires_on_monetas_clock()
+    {
+        await using var cluster = await SiloCluster.StartAsync();
+        var partner = await TestPartner.RegisterAsync(cluster.First, "mo");
+        await Json.ReadAsync(await GetSelfAsync(partner, partner.AccessToken), HttpStatusCode.OK);
+        await Json.ReadAsync(await GetSelfAsync(partner, partner.AccessToken), HttpStatusCode.OK);
+
+        // Ten minutes of lifetime and thirty seconds of skew have passed on Moneta's (sandbox) clock.
+        await Json.ReadAsync(await cluster.First.Admin.PostAsJsonAsync("/api/v1/admin/clock/advance", new { advance_by = "PT11M" }), HttpStatusCode.OK);
+
+        var refused = await Json.ProblemAsync(await GetSelfAsync(partner, partner.AccessToken), HttpStatusCode.Unauthorized, "invalid_token");
+        Assert.Contains("expired at", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_clock_skew_is_configurable()
     {
         await using var strict = await SiloCluster.StartAsync(settings: new Dictionary<string, string?> { ["Moneta:Auth:ClockSkew"] = "00:00:00" });

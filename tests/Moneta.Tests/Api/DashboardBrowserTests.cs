@@ -16,6 +16,8 @@ public sealed class DashboardBrowserTests
 {
     private static readonly string Chromium = Environment.GetEnvironmentVariable("MONETA_CHROMIUM") ?? "/usr/bin/chromium";
 
+    private const float Patience = 120_000;
+
     [Fact]
     public async Task An_operator_signs_in_and_sees_the_silos_and_the_contract_grain_with_its_calls()
     {
@@ -31,6 +33,10 @@ public sealed class DashboardBrowserTests
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        // Waits, not timings: on a loaded two-core machine a cold Chromium takes tens of seconds over its first page,
+        // and this test shares the cores with another test class.
+        page.SetDefaultTimeout(Patience);
+        page.SetDefaultNavigationTimeout(Patience);
         var dashboard = new Uri(cluster.First.BaseAddress, "/dashboard/").ToString();
 
         await page.GotoAsync(dashboard);
@@ -52,16 +58,16 @@ public sealed class DashboardBrowserTests
             var address = (await Json.ReadAsync(await silo.Admin.GetAsync("/api/v1/admin/cluster"), HttpStatusCode.OK))["silos"]!.AsArray()
                 .Select(s => s!["address"]!.GetValue<string>()).ToList();
             foreach (var shown in address)
-                await page.GetByText(shown).First.WaitForAsync(new() { Timeout = 30_000 });
+                await page.GetByText(shown).First.WaitForAsync(new() { Timeout = Patience });
         }
 
         await page.GotoAsync(dashboard + "#/grain/Moneta.Grains.Contracts.ContractGrain");
-        await page.GetByText("Initiate").First.WaitForAsync(new() { Timeout = 30_000 });
-        await page.GetByText("Sign").First.WaitForAsync(new() { Timeout = 30_000 });
+        await page.GetByText("Initiate").First.WaitForAsync(new() { Timeout = Patience });
+        await page.GetByText("Sign").First.WaitForAsync(new() { Timeout = Patience });
         // The page refreshes its figures every second: the five contracts' activations show up.
         await Eventually.TrueAsync(async () =>
             Regex.Match(await page.InnerTextAsync("body"), @"ACTIVATIONS\s+(\d+)") is { Success: true } shown && int.Parse(shown.Groups[1].Value, CultureInfo.InvariantCulture) >= 5,
-            TimeSpan.FromSeconds(30), "the dashboard counts the contracts' activations");
+            TimeSpan.FromSeconds(120), "the dashboard counts the contracts' activations");
 
         var screenshots = Path.Combine(Repository.Root, "artifacts", "dashboard");
         Directory.CreateDirectory(screenshots);

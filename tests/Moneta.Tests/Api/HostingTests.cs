@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -11,6 +12,7 @@ using Moneta.Runtime.Messaging;
 using Moneta.Silo;
 using Moneta.Tests.Support;
 using Orleans.Configuration;
+using Orleans.Metadata;
 
 namespace Moneta.Tests.Api;
 
@@ -69,6 +71,24 @@ public sealed class HostingTests(SiloFixture fixture) : IClassFixture<SiloFixtur
         Assert.Equal(TimeSpan.FromMinutes(1), outbox.MessageLease);
         Assert.Equal(TimeSpan.FromSeconds(1), outbox.MessagePollInterval);
         Assert.Equal(64, outbox.MaxMessagesInFlight);
+    }
+
+    [Fact]
+    public async Task Grains_busy_for_seconds_leave_memory_after_two_idle_minutes_and_the_rest_after_the_idle_timeout()
+    {
+        using var directory = new TempDirectory();
+        await using var silo = BuildProductionSilo(directory, []);
+        var properties = silo.Services.GetRequiredService<GrainPropertiesResolver>();
+
+        TimeSpan? IdleLimitOf(string grainType) =>
+            properties.GetGrainProperties(GrainType.Create(grainType)).Properties.TryGetValue(WellKnownGrainTypeProperties.IdleDeactivationPeriod, out var value)
+                ? TimeSpan.Parse(value, CultureInfo.InvariantCulture)
+                : null;
+
+        foreach (var transient in new[] { "contract", "webhookdispatcher", "webhookdelivery", "idempotencykey", "clientassertion", "auditarchive" })
+            Assert.Equal(TimeSpan.FromMinutes(2), IdleLimitOf(transient));
+        foreach (var resident in new[] { "organization", "mpass", "webhookendpoints" })
+            Assert.Null(IdleLimitOf(resident)); // Moneta:Runtime:IdleTimeout applies
     }
 
     [Theory]

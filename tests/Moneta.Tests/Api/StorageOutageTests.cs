@@ -58,6 +58,35 @@ public sealed class StorageOutageTests
     }
 
     [Fact]
+    public async Task A_cluster_on_dynamodb_membership_that_loses_dynamodb_answers_503_stays_together_and_recovers_when_it_returns()
+    {
+        using var directory = new TempDirectory();
+        await using var relay = TcpRelay.Start(new Uri(DynamoDbLocal.Url));
+        var settings = DynamoDbLocal.SiloConfiguration(DynamoDbLocal.NewTablePrefix());
+        settings["Moneta:Storage:DynamoDB:ServiceUrl"] = relay.Url; // storage and membership alike
+        settings["Moneta:Cluster:Membership"] = "DynamoDB";
+        foreach (var (name, value) in SiloCluster.FastFailureDetection) settings[name] = value;
+        await using var first = await TestSilo.StartAsync(directory.Path, settings);
+        await using var second = await TestSilo.StartAsync(directory.Path, settings);
+        var members = await ActiveSilosAsync(first, 2);
+        using var key = SigningKey.Generate();
+        var registration = new { name = "Daily News", keys = new[] { key.PublicKey.ToPublicJwk() } };
+
+        relay.Cut();
+        foreach (var silo in new[] { first, second })
+            await Json.ProblemAsync(await silo.Admin.PostAsJsonAsync("/api/v1/organizations/publisher", registration), HttpStatusCode.ServiceUnavailable, "unavailable");
+        var view = await first.Admin.GetAsync("/api/v1/admin/cluster");
+        Assert.True(view.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"the cluster view answers {(int)view.StatusCode}");
+        relay.Restore();
+
+        // The silos probe each other directly, so nobody was declared dead while the table was out of reach: the same
+        // two silos are active, and both take writes again.
+        foreach (var silo in new[] { first, second })
+            await Json.ReadAsync(await Unavailable.RetriedAsync(() => silo.Admin.PostAsJsonAsync("/api/v1/organizations/publisher", registration)), HttpStatusCode.Created);
+        Assert.Equal(members, await ActiveSilosAsync(second, 2));
+    }
+
+    [Fact]
     public void DynamoDB_throttling_and_server_errors_count_as_unavailable_and_a_lost_condition_does_not()
     {
         using var storage = DynamoDbLocal.CreateStorage();
@@ -68,5 +97,17 @@ public sealed class StorageOutageTests
         Assert.True(storage.IsUnavailable(new AmazonServiceException("timeout", new HttpRequestException("connection refused"))));
         Assert.False(storage.IsUnavailable(new ConditionalCheckFailedException("etag")));
         Assert.False(storage.IsUnavailable(new ResourceNotFoundException("no table")));
+    }
+
+    private static async Task<List<string>> ActiveSilosAsync(TestSilo silo, int count)
+    {
+        List<string> active = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            var cluster = await Json.ReadAsync(await silo.Admin.GetAsync("/api/v1/admin/cluster"), HttpStatusCode.OK);
+            active = [.. cluster["silos"]!.AsArray().Where(s => s!["status"]!.GetValue<string>() == "active").Select(s => s!["address"]!.GetValue<string>()).Order()];
+            return active.Count == count;
+        }, TimeSpan.FromSeconds(60), $"{count} silos are active");
+        return active;
     }
 }

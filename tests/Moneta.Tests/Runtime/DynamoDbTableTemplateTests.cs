@@ -17,12 +17,21 @@ public sealed class DynamoDbTableTemplateTests
     [Fact]
     public void The_cloudformation_template_defines_exactly_the_tables_the_code_creates()
     {
-        var fromCode = DynamoDbTables.Definitions("${TablePrefix}").ToDictionary(t => t.TableName, Describe);
+        var fromCode = DynamoDbTables.All("${TablePrefix}").ToDictionary(t => t.TableName, Describe);
         var fromTemplate = Tables().ToDictionary(t => Map(t["TableName"])["Fn::Sub"].ToString()!, Describe);
 
         Assert.Equal(fromCode.Keys.Order(), fromTemplate.Keys.Order());
         foreach (var (name, description) in fromCode)
             Assert.Equal(description, fromTemplate[name]);
+    }
+
+    [Fact]
+    public void The_membership_table_and_the_grains_time_to_live_are_in_the_template()
+    {
+        var names = Tables().Select(t => Map(t["TableName"])["Fn::Sub"].ToString()).ToList();
+        Assert.Contains("${TablePrefix}" + DynamoDbTables.Membership, names);
+        var grains = Tables().Single(t => Map(t["TableName"])["Fn::Sub"].ToString() == "${TablePrefix}" + DynamoDbTables.Grains);
+        Assert.Equal(DynamoDbTables.ExpiresAt, Map(grains["TimeToLiveSpecification"])["AttributeName"]);
     }
 
     [Fact]
@@ -43,6 +52,7 @@ public sealed class DynamoDbTableTemplateTests
     /// <summary>Everything that makes a table what the provider needs, as one comparable text.</summary>
     private static string Describe(CreateTableRequest table) => string.Join("\n",
     [
+        $"ttl {DynamoDbTables.TimeToLiveAttribute(table.TableName) ?? "off"}",
         $"billing {table.BillingMode.Value}",
         $"attributes {string.Join(",", table.AttributeDefinitions.Select(a => $"{a.AttributeName}:{a.AttributeType.Value}").Order())}",
         $"keys {Keys(table.KeySchema)}",
@@ -52,6 +62,7 @@ public sealed class DynamoDbTableTemplateTests
 
     private static string Describe(Dictionary<object, object> table) => string.Join("\n",
     [
+        $"ttl {(table.TryGetValue("TimeToLiveSpecification", out var ttl) && (string)Map(ttl)["Enabled"] == "true" ? Map(ttl)["AttributeName"] : "off")}",
         $"billing {table["BillingMode"]}",
         $"attributes {string.Join(",", List(table["AttributeDefinitions"]).Select(a => $"{a["AttributeName"]}:{a["AttributeType"]}").Order())}",
         $"keys {Keys(table["KeySchema"])}",

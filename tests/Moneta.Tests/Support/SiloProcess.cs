@@ -13,6 +13,7 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
     private readonly Process _process;
     private readonly string _dataDirectory;
     private readonly string[] _settings;
+    private volatile bool _stopped;
 
     private SiloProcess(Process process, Uri baseAddress, string dataDirectory, string[] settings, int siloPort)
     {
@@ -119,9 +120,27 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// SIGTERM, as Fargate stops a task: the silo leaves the cluster gracefully, handing its activations over. Returns
+    /// the exit code once the process has exited.
+    /// </summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        _stopped = true;
+        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!)
+            await kill.WaitForExitAsync();
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Killed or told to stop: its requests may fail from this instant on.</summary>
+    public bool HasExited => _stopped || _process.HasExited;
+
     /// <summary>SIGKILL: no shutdown hooks, no flushing; whatever was acknowledged must already be on disk.</summary>
     public async Task KillAsync()
     {
+        _stopped = true;
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Moneta.Tests.Support;
 
 namespace Moneta.Tests.Webhooks;
@@ -39,6 +40,25 @@ public sealed class WebhookDeliveryTests
         Assert.Equal(finalized.Id, finalized.Body["id"]!.GetValue<string>());
         Assert.NotNull(finalized.Body["timestamp"]);
         Assert.Equal(3, finalized.Body["data"]!["contract"]!["signatures_map"]!.AsObject().Count);
+    }
+
+    [Fact]
+    public async Task An_event_no_endpoint_wants_is_not_announced_and_wakes_no_dispatcher()
+    {
+        await using var cluster = await StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var scenario = await ContractScenario.CreateAsync(cluster.First);
+        await receiver.SubscribeAsync(scenario.Publisher, "/publisher", "contract.finalized"); // the MO has no endpoint
+
+        var contract = await scenario.InitiateAsync();
+        await Json.ReadAsync(await scenario.PublisherSignsAsync(contract), HttpStatusCode.OK);
+        var contractId = contract["contract_id"]!.GetValue<string>();
+
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.TypesAbout("/publisher", contractId).Count == 1), because: "the finalized webhook arrives");
+        var management = cluster.First.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        var dispatchers = (await management.GetSimpleGrainStatistics()).Where(s => s.GrainType.Contains("WebhookDispatcher", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        Assert.Equal(1, dispatchers); // the publisher's, for contract.finalized; nothing for the MO or for awaiting_signature
+        Assert.Equal(["contract.finalized"], receiver.TypesAbout("/publisher", contractId));
     }
 
     [Fact]

@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.Options;
+using Moneta.Runtime.Membership;
+using Orleans.Configuration;
 
 namespace Moneta.Tests.Runtime.Membership;
 
@@ -145,17 +148,66 @@ public abstract class MembershipTableContract
     {
         var table = await CreateTableAsync(_clusterId);
         var now = Truncated(DateTime.UtcNow);
-        var oldDead = NewEntry(SiloStatus.Dead, lastSeen: now.AddHours(-2));
-        var oldActive = NewEntry(SiloStatus.Active, lastSeen: now.AddHours(-2));
-        var recentDead = NewEntry(SiloStatus.Dead, lastSeen: now.AddHours(-2));
+        var old = Enum.GetValues<SiloStatus>().Select(status => NewEntry(status, lastSeen: now.AddDays(-10))).ToList();
+        var recentDead = NewEntry(SiloStatus.Dead, lastSeen: now.AddDays(-10));
         recentDead.AddSuspector(SiloAddress.New(IPAddress.Loopback, 42_000, 1), now); // a recent vote counts as a sign of life
-        foreach (var entry in new[] { oldDead, oldActive, recentDead })
+        var justDead = NewEntry(SiloStatus.Dead);
+        foreach (var entry in old.Append(recentDead).Append(justDead))
             Assert.True(await table.InsertRowAsync(entry, (await table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
 
-        await table.CleanupDefunctSiloEntriesAsync(now.AddHours(-1), CancellationToken.None);
+        await table.CleanupDefunctSiloEntriesAsync(now.AddDays(-3), CancellationToken.None);
 
         var left = (await table.ReadAllAsync(CancellationToken.None)).Members.Select(m => m.Item1.SiloAddress).ToHashSet();
-        Assert.Equal([oldActive.SiloAddress, recentDead.SiloAddress], left.OrderBy(a => a.Endpoint.Port));
+        var expected = old.Where(e => e.Status != SiloStatus.Dead).Append(recentDead).Append(justDead).Select(e => e.SiloAddress);
+        Assert.Equal(expected.OrderBy(a => a.Endpoint.Port), left.OrderBy(a => a.Endpoint.Port));
+    }
+
+    [Fact]
+    public async Task Clients_are_given_the_gateways_of_active_silos_only()
+    {
+        var table = await CreateTableAsync(_clusterId);
+        var entries = Enumerable.Range(0, 10).Select(_ => NewEntry(SiloStatus.Joining)).ToArray();
+        entries[3].Status = SiloStatus.Active;
+        entries[3].ProxyPort = 0; // an active silo without a gateway
+        entries[5].Status = SiloStatus.Active;
+        entries[9].Status = SiloStatus.Active;
+        entries[7].Status = SiloStatus.Dead;
+        foreach (var entry in entries)
+            Assert.True(await table.InsertRowAsync(entry, (await table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+        var gateways = new MembershipGatewayListProvider(table, Options.Create(new GatewayOptions()));
+        await gateways.InitializeGatewayListProviderAsync(CancellationToken.None);
+
+        var uris = await gateways.GetGatewaysAsync(CancellationToken.None);
+
+        Assert.Equal(
+            new[] { entries[5], entries[9] }.Select(e => SiloAddress.New(e.SiloAddress.Endpoint.Address, e.ProxyPort, e.SiloAddress.Generation).ToGatewayUri()).OrderBy(u => u.ToString()),
+            uris.OrderBy(u => u.ToString()));
+        Assert.True(gateways.IsUpdatable);
+    }
+
+    [Fact]
+    public async Task A_heartbeat_for_a_silo_whose_row_is_gone_does_not_bring_it_back()
+    {
+        var table = await CreateTableAsync(_clusterId);
+        var before = await table.ReadAllAsync(CancellationToken.None);
+
+        await table.UpdateIAmAliveAsync(new MembershipEntry { SiloAddress = NewEntry(SiloStatus.Active).SiloAddress, IAmAliveTime = DateTime.UtcNow }, CancellationToken.None);
+
+        var after = await table.ReadAllAsync(CancellationToken.None);
+        Assert.Empty(after.Members);
+        Assert.Equal(before.Version, after.Version);
+    }
+
+    [Fact]
+    public async Task A_cancelled_call_is_abandoned()
+    {
+        var table = await CreateTableAsync(_clusterId);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => table.ReadAllAsync(cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => table.InsertRowAsync(NewEntry(SiloStatus.Joining), new TableVersion(1, "x"), cancelled.Token));
+        Assert.Empty((await table.ReadAllAsync(CancellationToken.None)).Members);
     }
 
     [Fact]
