@@ -43,7 +43,7 @@ public sealed class DashboardBrowserTests
         Assert.Contains("/operators/sign-in", page.Url, StringComparison.Ordinal);
         await page.FillAsync("#token", TestSilo.AdminToken);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(dashboard);
+        await SignedInAsync(page, dashboard);
 
         // Contracts run once the dashboard is open: its profiler records calls while an operator watches.
         for (var i = 0; i < 5; i++)
@@ -72,5 +72,21 @@ public sealed class DashboardBrowserTests
         var screenshots = Path.Combine(Repository.Root, "artifacts", "dashboard");
         Directory.CreateDirectory(screenshots);
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "contract-grain.png"), FullPage = true });
+    }
+
+    /// <summary>
+    /// Polls the page's address instead of waiting for a navigation event: under load the page could navigate before a
+    /// wait registered after the click, and the wait then never ended. A refused sign-in says why on the page.
+    /// </summary>
+    private static async Task SignedInAsync(IPage page, string dashboard)
+    {
+        try
+        {
+            await Assertions.Expect(page).ToHaveURLAsync(dashboard, new() { Timeout = Patience });
+        }
+        catch (PlaywrightException e)
+        {
+            throw new InvalidOperationException($"The browser did not reach the dashboard (at {page.Url}; the sign-in page says: '{string.Join(" ", await page.Locator("#error").AllInnerTextsAsync())}').", e);
+        }
     }
 }
