@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Moneta.Crypto;
 using Moneta.Tests.Support;
 
@@ -13,9 +12,9 @@ namespace Moneta.Tests.Crypto;
 /// The worked example published to partners in docs/protocol-vectors.md. Every value is read from that document
 /// (by section heading and position), so editing one there without the code agreeing fails a test here.
 /// </summary>
-public sealed partial class ProtocolVectorTests
+public sealed class ProtocolVectorTests
 {
-    private static readonly VectorDocument Document = VectorDocument.Read("docs", "protocol-vectors.md");
+    private static readonly MarkdownSections Document = MarkdownSections.Read("docs", "protocol-vectors.md");
 
     private static readonly string MoPrivateJwk = Document.CodeBlock("The example MO key", 0);
     private static readonly string MoPublicJwk = Document.CodeBlock("The example MO key", 1);
@@ -118,70 +117,5 @@ public sealed partial class ProtocolVectorTests
         Assert.All(
             [MoPublicJwk, SigningInputObject, CanonicalSigningInput, CanonicalSigningInputSha256, DetachedSignature],
             vector => Assert.Contains(vector, protocol, StringComparison.Ordinal));
-    }
-
-    /// <summary>
-    /// A Markdown document read by its "## " sections: the fenced code blocks of each, in order, exactly as written
-    /// (no trailing newline), and inline code following some words. Throws when a section or value is missing, so a
-    /// renamed heading fails loudly instead of comparing against nothing.
-    /// </summary>
-    private sealed partial class VectorDocument
-    {
-        private readonly Dictionary<string, (string Text, List<string> CodeBlocks)> _sections = [];
-
-        private VectorDocument(string markdown)
-        {
-            string? heading = null;
-            List<string>? block = null;
-            foreach (var line in markdown.Split('\n').Select(l => l.TrimEnd('\r')))
-            {
-                if (block is not null)
-                {
-                    if (line.StartsWith("```", StringComparison.Ordinal))
-                    {
-                        _sections[heading!].CodeBlocks.Add(string.Join('\n', block));
-                        block = null;
-                    }
-                    else
-                    {
-                        block.Add(line);
-                    }
-                }
-                else if (line.StartsWith("## ", StringComparison.Ordinal))
-                {
-                    heading = line[3..];
-                    _sections[heading] = ("", []);
-                }
-                else if (line.StartsWith("```", StringComparison.Ordinal) && heading is not null)
-                {
-                    block = [];
-                }
-                else if (heading is not null)
-                {
-                    _sections[heading] = (_sections[heading].Text + line + "\n", _sections[heading].CodeBlocks);
-                }
-            }
-        }
-
-        public static VectorDocument Read(params string[] path) => new(Repository.ReadFile(path));
-
-        public string CodeBlock(string heading, int index) => Section(heading).CodeBlocks is var blocks && index < blocks.Count
-            ? blocks[index]
-            : throw new InvalidOperationException($"Section '{heading}' has no code block #{index + 1}.");
-
-        /// <summary>The first `inline code` after <paramref name="words"/> in the section's prose.</summary>
-        public string InlineCodeAfter(string heading, string words)
-        {
-            var text = Section(heading).Text;
-            var at = text.IndexOf(words, StringComparison.Ordinal);
-            var code = at < 0 ? Match.Empty : InlineCode().Match(text, at);
-            return code.Success ? code.Groups[1].Value : throw new InvalidOperationException($"Section '{heading}' has no inline code after '{words}'.");
-        }
-
-        private (string Text, List<string> CodeBlocks) Section(string heading) =>
-            _sections.TryGetValue(heading, out var section) ? section : throw new InvalidOperationException($"No section '## {heading}'.");
-
-        [GeneratedRegex("`([^`]+)`")]
-        private static partial Regex InlineCode();
     }
 }
