@@ -589,9 +589,226 @@ await check('void: the initiating MO voids a pending contract; the publisher can
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// 6. The webhooks of everything above, verified with the official Standard Webhooks library
+// 5b. The money path (docs/protocol.md sections 12 and 13): the finalized charge above is disputed and accepted;
+// the pair agrees settlement terms, makes another charge, closes its batch early, recomputes lines_digest and the
+// figures from the lines endpoint, and both parties sign the settlement contract.
 
 const webhooksOf = (partner) => received.filter((r) => r.path === `/${partner.label}`);
+
+/** A decimal string of a 2-digit currency as an integer number of minor units, and back. */
+const toMinor = (amount) => {
+  const match = /^(-?)(\d+)\.(\d{2})$/.exec(amount);
+  assert(match, `not an amount with 2 decimals: ${amount}`);
+  const minor = BigInt(match[2]) * 100n + BigInt(match[3]);
+  return match[1] ? -minor : minor;
+};
+const fromMinor = (minor) => {
+  const sign = minor < 0n ? '-' : '';
+  const abs = minor < 0n ? -minor : minor;
+  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+};
+/** gross x bps / 10000, rounded half-to-even to the minor unit (docs/settlement.md), in integers. */
+const shareOf = (grossMinor, bps) => {
+  const product = grossMinor * BigInt(bps);
+  const quotient = product / 10000n;
+  const twiceRemainder = 2n * (product % 10000n);
+  if (twiceRemainder > 10000n || (twiceRemainder === 10000n && quotient % 2n !== 0n)) return quotient + 1n;
+  return quotient;
+};
+
+/** Polls until fn returns a value (not undefined), or fails after the deadline. */
+async function eventually(what, fn, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const disputeId = newContractId();
+const disputeBody = {
+  contract_id: disputeId,
+  mo_id: mo.id,
+  publisher_id: publisher.id,
+  mpass_id: mpass.id,
+  disputed_contract_id: terms.contract_id,
+  amount: '5.00',
+  currency: 'EUR',
+  reason_code: 'not_received',
+  evidence: [{ type: 'delivery_log', sha256: createHash('sha256').update('interop delivery log').digest('hex') }],
+};
+const disputeTerms = {
+  contract_id: disputeId,
+  template_id: 'dispute-contract',
+  template_version: 1,
+  mo_id: mo.id,
+  publisher_id: publisher.id,
+  mpass_id: mpass.id,
+  payload: {
+    disputed_contract_id: disputeBody.disputed_contract_id, amount: disputeBody.amount, currency: disputeBody.currency,
+    reason_code: disputeBody.reason_code, evidence: disputeBody.evidence,
+  },
+};
+const disputeMoSignature = await signDetached(signingInput(disputeTerms, 'mo', null), mo.privateKey, mo.kid);
+
+let dispute = await step('dispute: mo files POST /api/v1/events/disputes and Moneta countersigns (201)', async () => {
+  const body = await expect(201, 'POST', '/api/v1/events/disputes', { token: mo.token, json: { ...disputeBody, signature: disputeMoSignature } });
+  assert(body.template_id === 'dispute-contract' && body.status === 'pending_publisher_signature', `status ${body.status}`);
+  assert(canonicalize(body.payload) === canonicalize(disputeTerms.payload), 'the payload is not the dispute members of the flat body');
+  await verifyDetached(body.signatures_map.moneta.signature, signingInput(body, 'moneta', disputeMoSignature), monetaKeys, ['ES256', 'RS256', 'PS256']);
+  assert(body.dispute?.disputed_contract_id === terms.contract_id && body.dispute.resolution === null, `dispute ${JSON.stringify(body.dispute)}`);
+  return body;
+});
+
+await check('dispute: a second dispute of the charge while one is open is 409 dispute_already_open', async () => {
+  const second = { ...disputeTerms, contract_id: newContractId(), payload: { ...disputeTerms.payload, amount: '1.00' } };
+  const signature = await signDetached(signingInput(second, 'mo', null), mo.privateKey, mo.kid);
+  assertProblem(await call('POST', '/api/v1/events/disputes', {
+    token: mo.token, json: { ...disputeBody, contract_id: second.contract_id, amount: '1.00', signature },
+  }), 409, 'dispute_already_open');
+});
+
+dispute = await step('dispute: the publisher accepts by signing; resolution accepted', async () => {
+  const signature = await signDetached(
+    signingInput(dispute, 'publisher', dispute.signatures_map.moneta.signature), publisher.privateKey, publisher.kid);
+  const body = await expect(200, 'POST', `/api/v1/contracts/${disputeId}/signatures`, { token: publisher.token, json: { role: 'publisher', signature } });
+  assert(body.status === 'finalized' && body.dispute.resolution === 'accepted', `status ${body.status}, ${JSON.stringify(body.dispute)}`);
+  return body;
+});
+
+await check('dispute: the charge lists the dispute as accepted', async () => {
+  await eventually('the charge to list its dispute', async () => {
+    const charge = await expect(200, 'GET', `/api/v1/contracts/${terms.contract_id}`, { token: mo.token });
+    const listed = (charge.disputes ?? []).find((d) => d.dispute_id === disputeId);
+    return listed?.status === 'accepted' && listed.amount === '5.00' ? true : undefined;
+  });
+});
+
+const settlementTerms = {
+  contract_id: newContractId(),
+  template_id: 'settlement-terms',
+  template_version: 1,
+  mo_id: mo.id,
+  publisher_id: publisher.id,
+  mpass_id: null,
+  payload: { currency: 'EUR', period: 'monthly', moneta_fee_bps: 250, mo_share_bps: 1500, minimum_payout: '1.00' },
+};
+
+await check('settlement: terms whose shares exceed 10000 bps are 400 settlement_shares_exceed_total', async () => {
+  const excessive = { ...settlementTerms, contract_id: newContractId(), payload: { ...settlementTerms.payload, mo_share_bps: 9800 } };
+  const signature = await signDetached(signingInput(excessive, 'mo', null), mo.privateKey, mo.kid);
+  assertProblem(await call('POST', '/api/v1/contracts', { token: mo.token, json: { ...excessive, signature } }), 400, 'settlement_shares_exceed_total');
+});
+
+await step('settlement: terms signed by the MO (mpass_id null), countersigned by Moneta, signed by the publisher', async () => {
+  const moSig = await signDetached(signingInput(settlementTerms, 'mo', null), mo.privateKey, mo.kid);
+  const proposed = await expect(201, 'POST', '/api/v1/contracts', { token: mo.token, json: { ...settlementTerms, signature: moSig } });
+  assert(proposed.mpass_id === null, `mpass_id ${proposed.mpass_id}`);
+  await verifyDetached(proposed.signatures_map.moneta.signature, signingInput(proposed, 'moneta', moSig), monetaKeys, ['ES256', 'RS256', 'PS256']);
+  const pubSig = await signDetached(signingInput(proposed, 'publisher', proposed.signatures_map.moneta.signature), publisher.privateKey, publisher.kid);
+  const agreed = await expect(200, 'POST', `/api/v1/contracts/${settlementTerms.contract_id}/signatures`, { token: publisher.token, json: { role: 'publisher', signature: pubSig } });
+  assert(agreed.status === 'finalized', `status ${agreed.status}`);
+});
+
+await step('settlement: a second charge of 7.99 EUR, finalized', async () => {
+  const charge = { ...terms, contract_id: newContractId(), payload: { amount: '7.99', currency: 'EUR' } };
+  const moSig = await signDetached(signingInput(charge, 'mo', null), mo.privateKey, mo.kid);
+  const initiated = await expect(201, 'POST', '/api/v1/contracts', { token: mo.token, json: { ...charge, signature: moSig } });
+  const pubSig = await signDetached(signingInput(initiated, 'publisher', initiated.signatures_map.moneta.signature), publisher.privateKey, publisher.kid);
+  const signed = await expect(200, 'POST', `/api/v1/contracts/${charge.contract_id}/signatures`, { token: publisher.token, json: { role: 'publisher', signature: pubSig } });
+  assert(signed.status === 'finalized', `status ${signed.status}`);
+});
+
+const openBatch = await step('settlement: the open batch holds the two charges and the accepted dispute', async () =>
+  eventually('three lines in the open batch', async () => {
+    const listed = await expect(200, 'GET', `/api/v1/settlements?mo_id=${mo.id}&status=open`, { token: mo.token });
+    const batch = listed.items.find((b) => b.currency === 'EUR');
+    return batch?.line_count === 3 ? batch : undefined;
+  }));
+
+let batch = await step('settlement: the publisher closes the batch early (POST /api/v1/events/settlements, 202)', async () => {
+  const body = await expect(202, 'POST', '/api/v1/events/settlements', {
+    token: publisher.token, json: { mo_id: mo.id, publisher_id: publisher.id, currency: 'EUR' },
+  });
+  assert(body.batch_id === openBatch.batch_id, `closed ${body.batch_id}, not ${openBatch.batch_id}`);
+  return eventually('the batch to await signatures', async () => {
+    const view = await expect(200, 'GET', `/api/v1/settlements/${openBatch.batch_id}`, { token: mo.token });
+    return view.status === 'awaiting_signatures' && view.settlement_contract_id ? view : undefined;
+  });
+});
+
+const lines = await step('settlement: the lines, read page by page (limit 2), in digest order', async () => {
+  const all = [];
+  let cursor = null;
+  do {
+    const page = await expect(200, 'GET', `/api/v1/settlements/${batch.batch_id}/lines?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: publisher.token });
+    all.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  const ids = all.map((l) => l.source_contract_id);
+  assert(JSON.stringify(ids) === JSON.stringify([...ids].sort()), `not in source_contract_id order: ${ids}`);
+  return all;
+});
+
+await check('settlement: lines_digest and line_count recomputed from the lines match the batch', async () => {
+  const digest = createHash('sha256').update(encoder.encode(canonicalize(lines))).digest('hex');
+  assert(digest === batch.lines_digest, `recomputed ${digest}, batch says ${batch.lines_digest}`);
+  assert(lines.length === 3 && batch.line_count === 3, `line_count ${batch.line_count}, ${lines.length} lines`);
+  const amounts = lines.map((l) => `${l.kind}:${l.amount}`).sort();
+  assert(JSON.stringify(amounts) === JSON.stringify(['charge:12.50', 'charge:7.99', 'dispute:-5.00']), `lines ${amounts}`);
+});
+
+await check('settlement: the figures recomputed from the lines and the terms match the batch', async () => {
+  const gross = lines.reduce((sum, l) => sum + toMinor(l.amount), 0n) + toMinor(batch.carried_in);
+  const fee = shareOf(gross, batch.moneta_fee_bps);
+  const moShare = shareOf(gross, batch.mo_share_bps);
+  const expected = {
+    gross: fromMinor(gross), moneta_fee: fromMinor(fee), mo_share: fromMinor(moShare),
+    publisher_payout: fromMinor(gross - fee - moShare), carried_out: '0.00',
+  };
+  for (const [name, value] of Object.entries(expected)) assert(batch[name] === value, `${name}: batch ${batch[name]}, recomputed ${value}`);
+});
+
+let statement = await step('settlement: the settlement contract holds the batch figures, signed by Moneta first', async () => {
+  const body = await expect(200, 'GET', `/api/v1/contracts/${batch.settlement_contract_id}`, { token: mo.token });
+  assert(body.template_id === 'settlement-contract' && body.status === 'pending_mo_signature', `${body.template_id} ${body.status}`);
+  for (const name of ['batch_id', 'currency', 'line_count', 'lines_digest', 'gross', 'moneta_fee', 'mo_share', 'publisher_payout', 'carried_in', 'carried_out']) {
+    assert(body.payload[name] === batch[name], `${name}: contract ${body.payload[name]}, batch ${batch[name]}`);
+  }
+  await verifyDetached(body.signatures_map.moneta.signature, signingInput(body, 'moneta', null), monetaKeys, ['ES256', 'RS256', 'PS256']);
+  return body;
+});
+
+statement = await step('settlement: the MO signs after Moneta, the publisher after the MO', async () => {
+  const moSig = await signDetached(signingInput(statement, 'mo', statement.signatures_map.moneta.signature), mo.privateKey, mo.kid);
+  const afterMo = await expect(200, 'POST', `/api/v1/contracts/${statement.contract_id}/signatures`, { token: mo.token, json: { role: 'mo', signature: moSig } });
+  const pubSig = await signDetached(signingInput(afterMo, 'publisher', moSig), publisher.privateKey, publisher.kid);
+  const signed = await expect(200, 'POST', `/api/v1/contracts/${statement.contract_id}/signatures`, { token: publisher.token, json: { role: 'publisher', signature: pubSig } });
+  assert(signed.status === 'finalized', `status ${signed.status}`);
+  return signed;
+});
+
+await check('settlement: the batch is settled', async () => {
+  batch = await eventually('the batch to be settled', async () => {
+    const view = await expect(200, 'GET', `/api/v1/settlements/${openBatch.batch_id}`, { token: publisher.token });
+    return view.status === 'settled' ? view : undefined;
+  });
+});
+
+await check('webhooks: both parties hear dispute.opened, dispute.accepted, settlement.awaiting_signature and settlement.settled', async () => {
+  const wanted = ['dispute.opened', 'dispute.accepted', 'settlement.awaiting_signature', 'settlement.settled'];
+  const heard = (partner) => new Set(webhooksOf(partner).map((r) => JSON.parse(r.body))
+    .filter((e) => e.data.contract?.contract_id === disputeId || e.data.batch?.batch_id === openBatch.batch_id)
+    .map((e) => e.type));
+  await eventually('the money path webhooks', async () =>
+    [mo, publisher].every((p) => wanted.every((t) => heard(p).has(t))) ? true : undefined);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// 6. The webhooks of everything above, verified with the official Standard Webhooks library
+
 const typesFor = (partner, contractId) => [...new Map(webhooksOf(partner)
   .map((r) => JSON.parse(r.body))
   .filter((event) => event.data.contract?.contract_id === contractId)
