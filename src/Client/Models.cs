@@ -29,7 +29,9 @@ public sealed record Contract(
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
     DateTimeOffset? FinalizedAt,
-    ContractRejection? Rejection)
+    ContractRejection? Rejection,
+    DisputeDetails? Dispute = null,
+    IReadOnlyList<ChargeDispute>? Disputes = null)
 {
     /// <summary>The role whose signature comes next, or null once every role has signed.</summary>
     public string? NextRole => SignaturesMap.Count < SigningOrder.Count ? SigningOrder[SignaturesMap.Count] : null;
@@ -37,6 +39,82 @@ public sealed record Contract(
     /// <summary>The signature of the last role that signed, the <c>previous</c> of the next signing input.</summary>
     public string? LastSignature => SignaturesMap.Count == 0 ? null : SignaturesMap[SigningOrder[SignaturesMap.Count - 1]].Signature;
 }
+
+/// <summary>On a dispute: the charge it disputes and its resolution (null until the publisher answers: accepted, declined, accepted_by_default, withdrawn).</summary>
+public sealed record DisputeDetails(string DisputedContractId, string? Resolution);
+
+/// <summary>On a charge read by itself: one of its disputes, <see cref="Status"/> pending or its resolution.</summary>
+public sealed record ChargeDispute(string DisputeId, string Amount, string ReasonCode, string Status, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt);
+
+/// <summary>
+/// A dispute to file (dispute-contract): the charge, the amount disputed (a decimal string in the charge's currency),
+/// a reason code (not_received, duplicate, fraudulent, cancelled, other), optional evidence (hashes of documents) and
+/// description. <see cref="MoId"/> defaults to the calling organization; <see cref="ContractId"/> to a new UUID.
+/// </summary>
+public sealed record NewDispute(
+    string PublisherId,
+    string MpassId,
+    string DisputedContractId,
+    string Amount,
+    string Currency,
+    string ReasonCode,
+    IReadOnlyList<DisputeEvidence>? Evidence = null,
+    string? Description = null,
+    string? ContractId = null,
+    string? MoId = null,
+    int TemplateVersion = 1)
+{
+    /// <summary>The dispute-contract payload the MO signs: exactly the members given.</summary>
+    internal JsonObject Payload()
+    {
+        var payload = new JsonObject { ["disputed_contract_id"] = DisputedContractId, ["amount"] = Amount, ["currency"] = Currency, ["reason_code"] = ReasonCode };
+        if (Evidence is not null)
+        {
+            payload["evidence"] = new JsonArray([.. Evidence.Select(e =>
+            {
+                var item = new JsonObject { ["type"] = e.Type, ["sha256"] = e.Sha256 };
+                if (e.Description is not null) item["description"] = e.Description;
+                return (JsonNode)item;
+            })]);
+        }
+
+        if (Description is not null) payload["description"] = Description;
+        return payload;
+    }
+}
+
+/// <summary>A document supporting a dispute: its kind, the lowercase hex SHA-256 of the document, a note.</summary>
+public sealed record DisputeEvidence(string Type, string Sha256, string? Description = null);
+
+/// <summary>A settlement batch (GET /api/v1/settlements/{batch_id}); the figures are null while it is open. Amounts are decimal strings.</summary>
+public sealed record SettlementBatch(
+    string BatchId,
+    string MoId,
+    string PublisherId,
+    string Currency,
+    string Period,
+    DateTimeOffset PeriodStart,
+    DateTimeOffset PeriodEnd,
+    int Sequence,
+    string Status,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset? ClosedAt,
+    string TermsContractId,
+    int MonetaFeeBps,
+    int MoShareBps,
+    string MinimumPayout,
+    string? SettlementContractId,
+    int LineCount,
+    string? LinesDigest,
+    string? Gross,
+    string? MonetaFee,
+    string? MoShare,
+    string? PublisherPayout,
+    string? CarriedIn,
+    string? CarriedOut);
+
+/// <summary>A line of a batch exactly as it enters lines_digest: kind charge or dispute, the amount with the currency's digits.</summary>
+public sealed record SettlementLine(string SourceContractId, string Kind, string Amount);
 
 public sealed record ContractSignature(string Signature, string Kid, DateTimeOffset SignedAt);
 

@@ -39,6 +39,8 @@ public sealed class MonetaClient : IDisposable
         Contracts = new ContractsClient(this);
         Webhooks = new WebhooksClient(this);
         Sandbox = new SandboxClient(this);
+        Disputes = new DisputesClient(this);
+        Settlements = new SettlementsClient(this);
     }
 
     public MonetaClientOptions Options { get; }
@@ -50,6 +52,12 @@ public sealed class MonetaClient : IDisposable
     public ContractsClient Contracts { get; }
 
     public WebhooksClient Webhooks { get; }
+
+    /// <summary>Disputes of charges (docs/protocol.md section 12).</summary>
+    public DisputesClient Disputes { get; }
+
+    /// <summary>Settlement batches (docs/protocol.md section 13).</summary>
+    public SettlementsClient Settlements { get; }
 
     /// <summary>The sandbox clock (administrator; Development and Sandbox environments only).</summary>
     public SandboxClient Sandbox { get; }

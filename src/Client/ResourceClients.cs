@@ -124,7 +124,7 @@ public sealed class ContractsClient(MonetaClient client)
         return client.PagesAsync<Contract>("/api/v1/contracts?" + string.Join('&', parameters), cancellationToken);
     }
 
-    private async Task<Contract> SignedStepAsync(string path, JsonObject body, byte[] signingInput, string? idempotencyKey, CancellationToken cancellationToken)
+    internal async Task<Contract> SignedStepAsync(string path, JsonObject body, byte[] signingInput, string? idempotencyKey, CancellationToken cancellationToken)
     {
         try
         {
