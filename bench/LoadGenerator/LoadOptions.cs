@@ -14,7 +14,9 @@ internal sealed record LoadOptions(
     bool Webhooks,
     int? SiloPid,
     TimeSpan EcdsaProbe,
-    string? TimelinePath)
+    string? TimelinePath,
+    bool Mixed = false,
+    TimeSpan CloseEvery = default)
 {
     /// <summary>Where setup requests go: the first silo.</summary>
     public Uri Url => Urls[0];
@@ -40,6 +42,10 @@ internal sealed record LoadOptions(
                                core, the physical bound the run is compared with (default 3; 0 skips it)
           --timeline PATH      also write, per 100 ms of the run, the requests answered, failed and re-sent
                                to another silo (JSON), to measure a failover
+          --mixed              the money path too: the pair agrees settlement terms first, 2 % of charges are
+                               disputed (1.00) and accepted, the publisher closes the open batch every
+                               --close-every seconds; afterwards every line is checked to be in a batch once
+          --close-every S      with --mixed: seconds between early closes (default 5)
         """;
 
     /// <exception cref="ArgumentException">The arguments are wrong; the message says which.</exception>
@@ -50,9 +56,9 @@ internal sealed record LoadOptions(
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
-            if (arg == "--webhooks")
+            if (arg is "--webhooks" or "--mixed")
             {
-                values["webhooks"] = "true";
+                values[arg[2..]] = "true";
                 continue;
             }
 
@@ -77,7 +83,7 @@ internal sealed record LoadOptions(
                 continue;
             }
 
-            if (name is not ("admin-token" or "duration" or "warmup" or "concurrency" or "issuer" or "json" or "silo-pid" or "ecdsa-probe" or "timeline"))
+            if (name is not ("admin-token" or "duration" or "warmup" or "concurrency" or "issuer" or "json" or "silo-pid" or "ecdsa-probe" or "timeline" or "close-every"))
                 throw new ArgumentException($"Unknown option '--{name}'.");
             values[name] = value;
         }
@@ -100,7 +106,9 @@ internal sealed record LoadOptions(
             values.ContainsKey("webhooks"),
             values.ContainsKey("silo-pid") ? Number(values, "silo-pid", 0, 1, int.MaxValue) : null,
             TimeSpan.FromSeconds(Number(values, "ecdsa-probe", 3, 0, 60)),
-            values.GetValueOrDefault("timeline"));
+            values.GetValueOrDefault("timeline"),
+            values.ContainsKey("mixed"),
+            TimeSpan.FromSeconds(Number(values, "close-every", 5, 1, 3600)));
     }
 
     private static Uri LoopbackUrl(string text)

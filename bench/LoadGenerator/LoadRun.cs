@@ -54,7 +54,7 @@ internal sealed class WorkerRecord
 /// The measured loop: each worker runs complete contracts back to back until the end of the window. Requests
 /// started during the warm-up are made but not recorded.
 /// </summary>
-internal sealed class LoadRun(HttpClient http, RunContext context, int concurrency, SiloRotation silos, Timeline timeline)
+internal sealed class LoadRun(HttpClient http, RunContext context, int concurrency, SiloRotation silos, Timeline timeline, MixedWorkload? mixed = null)
 {
     private long _requests;
     private long _contracts;
@@ -135,6 +135,10 @@ internal sealed class LoadRun(HttpClient http, RunContext context, int concurren
             Interlocked.Increment(ref _contracts);
             if (measured)
                 record.Contracts++;
+
+            // (c) With --mixed, one charge in 50 is disputed and the publisher accepts the dispute.
+            if (mixed is not null && MixedWorkload.IsDisputed(sequence) && await mixed.DisputeAndAcceptAsync(contractId, hardStop) is { } disputeError)
+                Failed(record, "dispute", disputeError, "");
         }
 
         return record;

@@ -55,6 +55,7 @@ if (options.EcdsaProbe > TimeSpan.Zero)
 var silo = options.SiloPid is { } siloPid ? new SiloProbe(siloPid) : null;
 RunContext context;
 string issuer;
+MixedWorkload? mixed = null;
 await using var webhooks = options.Webhooks ? await WebhookSink.StartAsync() : null;
 try
 {
@@ -74,6 +75,12 @@ try
 
     context = new RunContext(mo, publisher, mpassId, runId);
     context.SetTokens(await client.GetAccessTokenAsync(mo, issuer, ct), await client.GetAccessTokenAsync(publisher, issuer, ct));
+    if (options.Mixed)
+    {
+        mixed = new MixedWorkload(http, context);
+        await mixed.AgreeTermsAsync(ct);
+    }
+
     Console.WriteLine($"setup: run {runId}, issuer {issuer}, mo {mo.Id}, publisher {publisher.Id}, mpass {mpassId}");
 }
 catch (Exception e) when (e is SetupException or HttpRequestException or OperationCanceledException)
@@ -89,7 +96,7 @@ using (context.Publisher)
     var activationsBeforeLoad = await client.TryGetActivationsAsync(CancellationToken.None);
     var start = Stopwatch.GetTimestamp();
     var timeline = new Timeline(start, options.Warmup + options.Duration + http.Timeout);
-    var run = new LoadRun(http, context, options.Concurrency, new SiloRotation(options.Urls), timeline);
+    var run = new LoadRun(http, context, options.Concurrency, new SiloRotation(options.Urls), timeline, mixed);
     var measureFrom = start + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
     var stopAt = measureFrom + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
 
@@ -102,8 +109,10 @@ using (context.Publisher)
     var progress = ReportProgressAsync(run, start, measureFrom, finished.Token);
     var refresh = RefreshTokensAsync(client, context, issuer, finished.Token);
     var cpuAtMeasureStart = CpuAtAsync(options.Warmup, silo, hardStop.Token);
+    var closing = mixed?.CloseBatchesAsync(options.CloseEvery, stopAt, hardStop.Token) ?? Task.CompletedTask;
 
     var records = await workers;
+    await closing;
     var cpuAtEnd = Process.GetCurrentProcess().TotalProcessorTime;
     var siloAtEnd = silo?.Sample();
     await finished.CancelAsync();
@@ -129,15 +138,18 @@ using (context.Publisher)
     if (options.TimelinePath is { } timelinePath)
         await timeline.WriteAsync(timelinePath);
 
+    var money = mixed is null ? null : await mixed.AccountAsync(run.Contracts, TimeSpan.FromSeconds(120), CancellationToken.None);
+
     Console.WriteLine();
     Console.Write(summary.ToText());
+    if (money is not null) Console.Write(money.ToText());
     if (options.JsonPath is { } path)
     {
         await File.WriteAllTextAsync(path, summary.ToJson());
         Console.WriteLine($"summary written to {path}");
     }
 
-    return summary.Failures == 0 ? 0 : 1;
+    return summary.Failures == 0 && money is not { Accounted: false } ? 0 : 1;
 }
 
 static async Task<(TimeSpan Client, SiloSample? Silo)> CpuAtAsync(TimeSpan delay, SiloProbe? silo, CancellationToken cancellationToken)
