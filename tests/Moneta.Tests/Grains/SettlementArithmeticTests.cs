@@ -99,9 +99,10 @@ public sealed class SettlementArithmeticTests
     }
 
     [Fact]
-    public void A_worked_example_matches_docs_settlement_md()
+    public void A_batch_with_a_carry_in_and_a_refunded_dispute_settles_to_the_cent()
     {
         // 3 charges of 12.50 and one accepted dispute of 12.50: 25.00, plus 4.99 carried in = 29.99; 2.5 % and 20 %.
+        // (docs/settlement.md's worked example is checked by Crypto/MoneyPathVectorTests, against the document itself.)
         var eur = Currency.Of("EUR");
         var terms = new SettlementTerms("terms-1", SettlementPeriodKind.Monthly, 250, 2000, 10m, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
 
