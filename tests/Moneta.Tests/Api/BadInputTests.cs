@@ -275,7 +275,10 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
     private static async Task AssertUnchangedAsync(ContractScenario scenario, JsonNode before)
     {
         var now = await Json.ReadAsync(await scenario.Mo.Http.GetAsync($"/api/v1/contracts/{before["contract_id"]}"), HttpStatusCode.OK);
-        Assert.Equal(before.ToJsonString(), now.ToJsonString());
+        // A charge read by itself also lists its disputes, of which there are none; the rest is the answer that created it.
+        var expected = before.DeepClone();
+        expected["disputes"] = new JsonArray();
+        Assert.Equal(expected.ToJsonString(), now.ToJsonString());
         var audit = await Json.ReadAsync(await scenario.Mo.Http.GetAsync($"/api/v1/contracts/{before["contract_id"]}/audit"), HttpStatusCode.OK);
         Assert.Equal(3, audit["events"]!.AsArray().Count);
     }
