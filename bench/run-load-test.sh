@@ -15,6 +15,7 @@
 # only, e.g. "DOTNET_gcServer=0" to try a runtime setting), COUNTERS (a file: dotnet-counters' System.Runtime
 # counters of the silo over the measured window, as CSV; needs dotnet-counters, see bench/profile.sh), ALLOCATIONS
 # (a file: a dotnet-trace of the silo's allocation samples over the measured window, read by bench/AllocationReport).
+# SEED (a SQLite file the silo starts from, copied: e.g. one grown to a million contracts by bench/grow-store.sh).
 # Output files go to $DATA: silo.log, load.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,10 @@ SILO_SOURCE=${SILO_SOURCE:-.}
 echo "silo source: $(git -C "$SILO_SOURCE" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$SILO_SOURCE" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
 rm -rf "$DATA"
 mkdir -p "$DATA"
+if [[ -n "${SEED:-}" ]]; then
+  sqlite3 "$SEED" ".backup '$DATA/moneta.db'"
+  echo "store seeded from $SEED: $(sqlite3 "$DATA/moneta.db" "select count(*) from grains where grain_type = 'contract'") contracts"
+fi
 BUILD_FLAG=()
 if [[ "${NO_BUILD:-0}" == 1 ]]; then
   BUILD_FLAG=(--no-build)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Moneta.Tests.Support;
+using Xunit.Sdk;
 
 namespace Moneta.Tests.Api;
 
@@ -39,39 +40,68 @@ public sealed class DashboardBrowserTests
         page.SetDefaultNavigationTimeout(Patience);
         var dashboard = new Uri(cluster.First.BaseAddress, "/dashboard/").ToString();
 
-        await page.GotoAsync(dashboard);
-        Assert.Contains("/operators/sign-in", page.Url, StringComparison.Ordinal);
-        await page.FillAsync("#token", TestSilo.AdminToken);
-        await page.ClickAsync("button[type=submit]");
-        await SignedInAsync(page, dashboard);
+        try
+        {
+            await page.GotoAsync(dashboard);
+            Assert.Contains("/operators/sign-in", page.Url, StringComparison.Ordinal);
+            await page.FillAsync("#token", TestSilo.AdminToken);
+            await page.ClickAsync("button[type=submit]");
+            await SignedInAsync(page, dashboard);
 
-        // Contracts run once the dashboard is open: its profiler records calls while an operator watches.
-        for (var i = 0; i < 5; i++)
+            // Partners keep signing while the operator looks: the dashboard's profiler records calls only while the
+            // dashboard is open, and its grain page shows the calls of a recent window.
+            using var watching = new CancellationTokenSource();
+            var partners = SignContractsAsync(scenario, watching.Token);
+
+            await page.GotoAsync(dashboard + "#/silos");
+            foreach (var silo in cluster.Silos)
+            {
+                var address = (await Json.ReadAsync(await silo.Admin.GetAsync("/api/v1/admin/cluster"), HttpStatusCode.OK))["silos"]!.AsArray()
+                    .Select(s => s!["address"]!.GetValue<string>()).ToList();
+                foreach (var shown in address)
+                    await page.GetByText(shown).First.WaitForAsync();
+            }
+
+            await page.GotoAsync(dashboard + "#/grain/Moneta.Grains.Contracts.ContractGrain");
+            await page.GetByText("Initiate").First.WaitForAsync();
+            await page.GetByText("Sign").First.WaitForAsync();
+            // The page refreshes its figures every second: the contracts' activations show up.
+            await Eventually.TrueAsync(async () =>
+                Regex.Match(await page.InnerTextAsync("body"), @"ACTIVATIONS\s+(\d+)") is { Success: true } shown && int.Parse(shown.Groups[1].Value, CultureInfo.InvariantCulture) >= 5,
+                TimeSpan.FromSeconds(120), "the dashboard counts the contracts' activations");
+
+            await watching.CancelAsync();
+            Assert.True(await partners >= 5, "the partners finalized contracts while the operator watched");
+            await page.ScreenshotAsync(new() { Path = Screenshot("contract-grain.png"), FullPage = true });
+        }
+        catch (Exception e) when (e is not XunitException)
+        {
+            // What the operator saw, for whoever reads the failure.
+            await page.ScreenshotAsync(new() { Path = Screenshot("failure.png"), FullPage = true });
+            throw new InvalidOperationException($"At {page.Url} the page read: {await page.InnerTextAsync("body")}", e);
+        }
+    }
+
+    /// <summary>Initiates and finalizes contracts one after another until told to stop; returns how many it finalized.</summary>
+    private static async Task<int> SignContractsAsync(ContractScenario scenario, CancellationToken stop)
+    {
+        var finalized = 0;
+        while (!stop.IsCancellationRequested)
         {
             var contract = await scenario.InitiateAsync();
             await Json.ReadAsync(await scenario.PublisherSignsAsync(contract), HttpStatusCode.OK);
+            finalized++;
+            await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None); // an operator's trickle, not a load test
         }
 
-        await page.GotoAsync(dashboard + "#/silos");
-        foreach (var silo in cluster.Silos)
-        {
-            var address = (await Json.ReadAsync(await silo.Admin.GetAsync("/api/v1/admin/cluster"), HttpStatusCode.OK))["silos"]!.AsArray()
-                .Select(s => s!["address"]!.GetValue<string>()).ToList();
-            foreach (var shown in address)
-                await page.GetByText(shown).First.WaitForAsync(new() { Timeout = Patience });
-        }
+        return finalized;
+    }
 
-        await page.GotoAsync(dashboard + "#/grain/Moneta.Grains.Contracts.ContractGrain");
-        await page.GetByText("Initiate").First.WaitForAsync(new() { Timeout = Patience });
-        await page.GetByText("Sign").First.WaitForAsync(new() { Timeout = Patience });
-        // The page refreshes its figures every second: the five contracts' activations show up.
-        await Eventually.TrueAsync(async () =>
-            Regex.Match(await page.InnerTextAsync("body"), @"ACTIVATIONS\s+(\d+)") is { Success: true } shown && int.Parse(shown.Groups[1].Value, CultureInfo.InvariantCulture) >= 5,
-            TimeSpan.FromSeconds(120), "the dashboard counts the contracts' activations");
-
+    private static string Screenshot(string name)
+    {
         var screenshots = Path.Combine(Repository.Root, "artifacts", "dashboard");
         Directory.CreateDirectory(screenshots);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "contract-grain.png"), FullPage = true });
+        return Path.Combine(screenshots, name);
     }
 
     /// <summary>
