@@ -58,7 +58,12 @@ wait_healthy() {
   echo "silo $1 did not become healthy; see $DATA/silo-$1.log" >&2
   return 1
 }
-stop_all() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+stop_all() {
+  # A silo started again after the kill is the killer's child: its pid is in a file.
+  [[ -f "$DATA/restarted-pid" ]] && pids+=("$(cat "$DATA/restarted-pid")")
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done; done
+}
 trap stop_all EXIT
 
 # The first silo writes the signing key file the others read.
@@ -95,18 +100,19 @@ if [[ -n $KILL_AT ]]; then
     if [[ -n $RESTART_AFTER ]]; then
       sleep "$RESTART_AFTER"
       start_silo 1
+      echo "${pids[1]}" >"$DATA/restarted-pid"
       date +%s.%N >"$DATA/restarted-at"
       echo "started silo 1 again"
     fi
   ) &
+  killer=$!
 fi
 
-date +%s.%N >"$DATA/load-started-at"
 status=0
 dotnet bench/LoadGenerator/bin/Release/net10.0/Moneta.LoadGenerator.dll "${urls[@]}" --admin-token "$ADMIN_TOKEN" \
   --duration "$DURATION" --concurrency "$CONCURRENCY" --warmup "$WARMUP" --json "$DATA/load.json" \
   --timeline "$DATA/timeline.json" ${LOAD_ARGS:-} || status=$?
-wait
+if [[ -n ${killer:-} ]]; then wait "$killer"; fi
 
 if [[ $STORE == DynamoDB ]]; then
   # Counted over the whole run (warm-up included), against the contracts of the whole run; a killed silo's count is lost.
@@ -120,12 +126,19 @@ if [[ -n $KILL_AT && -f "$DATA/killed-at" ]]; then
 import json, sys
 data = sys.argv[1]
 timeline = json.load(open(f"{data}/timeline.json"))
-started = float(open(f"{data}/load-started-at").read())
+started = timeline["started_at_unix_ms"] / 1000
 killed = float(open(f"{data}/killed-at").read()) - started
 buckets = timeline["buckets"]
 step = timeline["bucket_ms"] / 1000
 bad = [b for b in buckets if b["at_ms"] / 1000 >= killed - step and (b["failed"] or b["resent"])]
-print(f"silo 1 killed {killed:.1f} s into the run (the load generator's clock starts a moment later)")
+# The first stretch with no answer that begins within 2 s of the kill: requests held by grains of the dead silo.
+stalled, counting = 0.0, False
+for b in buckets:
+    at = b["at_ms"] / 1000
+    if at < killed - step: continue
+    if b["ok"] == 0 and (counting or at <= killed + 2): counting, stalled = True, stalled + step
+    elif counting: break
+print(f"silo 1 killed {killed:.1f} s into the load generator's run; no request answered for {stalled:.1f} s after it")
 if not bad:
     print("failover: no request failed or had to be re-sent")
 else:

@@ -11,6 +11,8 @@ internal sealed class Timeline(long start, TimeSpan length)
 {
     public static readonly TimeSpan Bucket = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The wall-clock time of the first bucket, so events outside the process (a kill) can be placed on it.</summary>
+    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(start);
     private readonly long[] _ok = new long[Buckets(length)];
     private readonly long[] _failed = new long[Buckets(length)];
     private readonly long[] _resent = new long[Buckets(length)];
@@ -25,7 +27,7 @@ internal sealed class Timeline(long start, TimeSpan length)
     {
         var last = Array.FindLastIndex(_ok, n => n > 0) + 1;
         var rows = Enumerable.Range(0, last).Select(i => new { at_ms = i * (long)Bucket.TotalMilliseconds, ok = _ok[i], failed = _failed[i], resent = _resent[i] });
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new { bucket_ms = (long)Bucket.TotalMilliseconds, buckets = rows }));
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new { started_at_unix_ms = _startedAt.ToUnixTimeMilliseconds(), bucket_ms = (long)Bucket.TotalMilliseconds, buckets = rows }));
     }
 
     private static int Buckets(TimeSpan length) => (int)(length / Bucket) + 1;
