@@ -168,6 +168,10 @@ public sealed class SettlementFlowTests(SettlementFlowTests.Silo fixture) : ICla
         var pair = await SettlementScenario.CreateAsync(fixture.Silo);
         var stranger = await TestPartner.RegisterAsync(fixture.Silo, "mo");
         await pair.AgreeTermsAsync();
+        // The account adopts the terms when their finalization reaches it through the outbox, a moment later.
+        await Eventually.TrueAsync(
+            async () => (await (await pair.CloseEarlyAsync(pair.Publisher)).Content.ReadFromJsonAsync<JsonObject>())?["code"]?.GetValue<string>() != "no_settlement_terms",
+            TimeSpan.FromSeconds(30), "the pair's account adopted its terms");
 
         await Json.ProblemAsync(await pair.CloseEarlyAsync(pair.Publisher), HttpStatusCode.Conflict, "settlement_batch_empty");
         await Json.ProblemAsync(await pair.CloseEarlyAsync(pair.Publisher, currency: "EURO"), HttpStatusCode.BadRequest, "invalid_field");
