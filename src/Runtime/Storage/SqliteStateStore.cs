@@ -68,6 +68,8 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         );
         CREATE INDEX IF NOT EXISTS outbox_due ON outbox (due_at);
         CREATE INDEX IF NOT EXISTS outbox_by_target ON outbox (target_type, target_key, kind, sequence);
+        CREATE INDEX IF NOT EXISTS outbox_event_heads ON outbox (target_type, target_key, sequence) WHERE kind = 'event';
+        CREATE INDEX IF NOT EXISTS outbox_due_reminders ON outbox (due_at) WHERE kind = 'reminder';
         """;
 
     /// <summary>What a file created by an earlier version lacks, added once (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
@@ -402,13 +404,32 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             _deleteReminder = Command(connection, """
                 DELETE FROM outbox WHERE target_type = $type AND target_key = $key AND name = $name AND kind = 'reminder'
                 """, "$type", "$key", "$name");
+            // Only the first event of each target may be handed out. The query walks the targets that have events
+            // (an index seek each) and looks at each one's first event, instead of visiting every due event to check
+            // that an earlier one holds it back: a target thousands of events behind (a busy pair's settlement
+            // account) made every poll, on the writer's connection, read its whole queue.
             _selectDue = Command(connection, """
-                SELECT sequence, target_type, target_key, name, kind, body, attempts FROM outbox AS m
-                WHERE due_at <= $now AND lease_until <= $now
-                  AND (kind = 'reminder' OR NOT EXISTS (
-                      SELECT 1 FROM outbox AS earlier
-                      WHERE earlier.target_type = m.target_type AND earlier.target_key = m.target_key
-                        AND earlier.kind = 'event' AND earlier.sequence < m.sequence))
+                WITH RECURSIVE event_target(target_type, target_key) AS (
+                    SELECT * FROM (SELECT target_type, target_key FROM outbox INDEXED BY outbox_event_heads WHERE kind = 'event'
+                                   ORDER BY target_type, target_key LIMIT 1)
+                    UNION ALL
+                    SELECT
+                        (SELECT o.target_type FROM outbox AS o INDEXED BY outbox_event_heads
+                         WHERE o.kind = 'event' AND (o.target_type, o.target_key) > (t.target_type, t.target_key)
+                         ORDER BY o.target_type, o.target_key LIMIT 1),
+                        (SELECT o.target_key FROM outbox AS o INDEXED BY outbox_event_heads
+                         WHERE o.kind = 'event' AND (o.target_type, o.target_key) > (t.target_type, t.target_key)
+                         ORDER BY o.target_type, o.target_key LIMIT 1)
+                    FROM event_target AS t WHERE t.target_type IS NOT NULL)
+                SELECT m.sequence, m.target_type, m.target_key, m.name, m.kind, m.body, m.attempts, m.due_at
+                FROM event_target AS t JOIN outbox AS m ON m.sequence = (
+                    SELECT h.sequence FROM outbox AS h INDEXED BY outbox_event_heads
+                    WHERE h.kind = 'event' AND h.target_type = t.target_type AND h.target_key = t.target_key
+                    ORDER BY h.sequence LIMIT 1)
+                WHERE m.due_at <= $now AND m.lease_until <= $now
+                UNION ALL
+                SELECT sequence, target_type, target_key, name, kind, body, attempts, due_at FROM outbox
+                WHERE kind = 'reminder' AND due_at <= $now AND lease_until <= $now
                 ORDER BY due_at, sequence
                 LIMIT $limit
                 """, "$now", "$limit");
