@@ -26,11 +26,12 @@ public sealed class ChargeDisputesGrain([OutboxState] IOutboxState<ChargeDispute
         var current = state.State;
         foreach (var open in current.Disputes.Where(d => d.IsOpen && d.DisputeId != claim.DisputeId).ToList())
         {
-            // The dispute's own contract is the truth; its report may still be on its way (a publisher's answer a
-            // moment ago), or never come (an initiation that failed after reserving, past its lease).
-            if (!open.Confirmed && open.ReservedUntil >= now) continue;
+            // The dispute's own contract is the truth; its reports may still be on their way (its creation, or a
+            // publisher's answer a moment ago). A reservation with no contract yet is an initiation under way until
+            // its lease ends, and one that failed after reserving once it has.
             var contract = await GrainFactory.GetGrain<IContractGrain>(open.DisputeId).Find();
-            current = contract is null ? current.Without(open.DisputeId) : current.Apply(StepOf(contract, open));
+            if (contract is not null) current = current.Apply(StepOf(contract, open));
+            else if (open.Confirmed || open.ReservedUntil < now) current = current.Without(open.DisputeId);
         }
 
         state.State = current.Reserve(claim, ChargeId, now, ReservationLease);
