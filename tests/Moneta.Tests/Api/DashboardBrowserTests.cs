@@ -40,6 +40,9 @@ public sealed class DashboardBrowserTests
         page.SetDefaultNavigationTimeout(Patience);
         var dashboard = new Uri(cluster.First.BaseAddress, "/dashboard/").ToString();
 
+        // Partners keep signing while the operator looks: the dashboard's profiler records calls only while the
+        // dashboard is open, and its grain page shows the calls of a recent window. They stop however the test ends.
+        using var watching = new CancellationTokenSource();
         try
         {
             await page.GotoAsync(dashboard);
@@ -48,9 +51,6 @@ public sealed class DashboardBrowserTests
             await page.ClickAsync("button[type=submit]");
             await SignedInAsync(page, dashboard);
 
-            // Partners keep signing while the operator looks: the dashboard's profiler records calls only while the
-            // dashboard is open, and its grain page shows the calls of a recent window.
-            using var watching = new CancellationTokenSource();
             var partners = SignContractsAsync(scenario, watching.Token);
 
             await page.GotoAsync(dashboard + "#/silos");
@@ -79,6 +79,10 @@ public sealed class DashboardBrowserTests
             // What the operator saw, for whoever reads the failure.
             await page.ScreenshotAsync(new() { Path = Screenshot("failure.png"), FullPage = true });
             throw new InvalidOperationException($"At {page.Url} the page read: {await page.InnerTextAsync("body")}", e);
+        }
+        finally
+        {
+            await watching.CancelAsync();
         }
     }
 
