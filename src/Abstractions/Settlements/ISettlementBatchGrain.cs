@@ -13,6 +13,12 @@ public interface ISettlementBatchGrain : IGrainEventHandler, IReminderHandler
     /// <summary>Takes a line while open; a line it already has is not counted again; a closed batch takes none.</summary>
     Task<LineAdmission> AddLine(SettlementBatchRef batch, SettlementLine line);
 
+    /// <summary>
+    /// Takes several lines in one write while open (those it already has are not counted again); a closed batch
+    /// takes none and answers <see cref="LineAdmission.BatchClosed"/>.
+    /// </summary>
+    Task<LineAdmission> AddLines(SettlementBatchRef batch, IReadOnlyList<SettlementLine> lines);
+
     /// <summary>Closes the batch: fixes its figures and digest, and issues its settlement contract. Idempotent.</summary>
     Task Close(SettlementCloseOrder order);
 

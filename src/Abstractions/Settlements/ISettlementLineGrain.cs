@@ -15,6 +15,14 @@ public interface ISettlementLineGrain : IGrainWithStringKey
     /// </summary>
     Task<SettlementBatchRef> Route(SettlementBatchRef open, SettlementLine? line);
 
+    /// <summary>
+    /// Assigns a line that has no batch yet (or waited for terms) to <paramref name="open"/>, without handing it
+    /// over: the account hands a run of such lines to the batch in one call. Returns the batch the line is assigned
+    /// to, which is not <paramref name="open"/> when an earlier routing assigned it elsewhere (then
+    /// <see cref="Route"/> settles where it belongs).
+    /// </summary>
+    Task<SettlementBatchRef> Assign(SettlementBatchRef open, SettlementLine line);
+
     /// <summary>Keeps a line whose pair has no settlement terms yet; it enters the first batch once terms exist.</summary>
     Task Park(SettlementAccountKey account, SettlementLine line);
 }

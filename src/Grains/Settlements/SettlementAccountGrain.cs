@@ -7,7 +7,8 @@ namespace Moneta.Grains.Settlements;
 
 /// <summary>
 /// The settlement account of an MO, a publisher and a currency. Every finalized charge and accepted dispute of the
-/// pair reaches it as an event and is routed, through the line's register, to the open batch; the event is
+/// pair reaches it as an event (a run of them at a time when they queue up) and is routed, through the line's
+/// register, to the open batch; the event is
 /// complete only once the batch holds the line, so a batch the account closes afterwards has every line routed to
 /// it. It closes the open batch at its period's end plus the grace time (a durable reminder) or when a party asks,
 /// and opens the next; what a closed batch carries out is carried in by the next to close.
@@ -39,7 +40,7 @@ public sealed partial class SettlementAccountGrain(
         switch (@event.Type)
         {
             case SettlementLineReports.EventType:
-                await RouteAsync(FlowEvents.Read<SettlementLine>(@event));
+                await RouteAsync([FlowEvents.Read<SettlementLine>(@event)]);
                 break;
             case SettlementTermsFlow.TermsFinalized:
                 await AdoptAsync(FlowEvents.Read<SettlementTerms>(@event));
@@ -50,6 +51,30 @@ public sealed partial class SettlementAccountGrain(
         }
     }
 
+    /// <summary>
+    /// A run of queued events: lines in a row are routed together (a register write each, all at once, and one batch
+    /// write for them all); any other event is handled where it falls, so the lines before it reach the batch open
+    /// before it and those after it the batch open after it.
+    /// </summary>
+    public async Task HandleEvents(IReadOnlyList<GrainEvent> events)
+    {
+        var lines = new List<SettlementLine>(events.Count);
+        foreach (var @event in events)
+        {
+            if (@event.Type == SettlementLineReports.EventType)
+            {
+                lines.Add(FlowEvents.Read<SettlementLine>(@event));
+                continue;
+            }
+
+            await RouteAsync(lines);
+            lines = [];
+            await HandleEvent(@event);
+        }
+
+        await RouteAsync(lines);
+    }
+
     public async Task ReceiveReminder(string name)
     {
         if (name == CloseReminder) await CloseAsync(early: false);
@@ -58,17 +83,26 @@ public sealed partial class SettlementAccountGrain(
 
     public Task<string> CloseEarly() => CloseAsync(early: true);
 
-    /// <summary>A line goes to the open batch; before the pair has terms it waits, parked in its register.</summary>
-    private async Task RouteAsync(SettlementLine line)
+    /// <summary>
+    /// Lines go to the open batch; before the pair has terms they wait, parked in their registers. A line an earlier
+    /// routing assigned to another batch is left to its register, which knows whether that batch still takes it.
+    /// </summary>
+    private async Task RouteAsync(IReadOnlyList<SettlementLine> lines)
     {
+        if (lines.Count == 0) return;
         if (Account.Open is null)
         {
-            await Line(line.SourceContractId).Park(Key, line);
+            await Task.WhenAll(lines.Select(line => Line(line.SourceContractId).Park(Key, line)));
             return;
         }
 
         var open = await OpenWithLinesAsync();
-        await Line(line.SourceContractId).Route(open, line);
+        var assigned = await Task.WhenAll(lines.Select(line => Line(line.SourceContractId).Assign(open, line)));
+        var toOpen = lines.Where((_, i) => assigned[i].BatchId == open.BatchId).ToList();
+        if (toOpen.Count > 0 && await Batch(open.BatchId).AddLines(open, toOpen) == LineAdmission.BatchClosed)
+            throw new InvalidOperationException($"Batch '{open.BatchId}' is closed, yet its account routes lines to it; the lines are routed again when their events are retried.");
+        foreach (var line in lines.Where((_, i) => assigned[i].BatchId != open.BatchId))
+            await Line(line.SourceContractId).Route(open, line: null);
     }
 
     private async Task AdoptAsync(SettlementTerms terms)

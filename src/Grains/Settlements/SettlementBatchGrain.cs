@@ -10,7 +10,7 @@ using Moneta.Webhooks;
 namespace Moneta.Grains.Settlements;
 
 /// <summary>
-/// One settlement batch. While open it takes lines from their registers, each once; the account's order closes it:
+/// One settlement batch. While open it takes lines from their registers (a run of them in one write), each once; the account's order closes it:
 /// its figures and lines digest are fixed from the lines it holds and stored, with the report of what it carries
 /// out, before its settlement contract is issued (under an id stored with them, so a retry after a crash issues the
 /// same contract, not a second). The contract's signatures settle it; a rejection or expiry contests it. Its lines
@@ -41,22 +41,27 @@ public sealed class SettlementBatchGrain(
             Hold(line);
     }
 
-    public async Task<LineAdmission> AddLine(SettlementBatchRef batch, SettlementLine line)
+    public Task<LineAdmission> AddLine(SettlementBatchRef batch, SettlementLine line) => AddLines(batch, [line]);
+
+    public async Task<LineAdmission> AddLines(SettlementBatchRef batch, IReadOnlyList<SettlementLine> lines)
     {
         EnsureIsMe(batch);
-        if (_sources.Contains(line.SourceContractId)) return LineAdmission.AlreadyIn;
+        var added = lines.Where(l => !_sources.Contains(l.SourceContractId)).DistinctBy(l => l.SourceContractId).ToList();
+        if (added.Count == 0) return LineAdmission.AlreadyIn;
         if (Stored.Batch is not null && Stored.Status != SettlementBatchStatus.Open) return LineAdmission.BatchClosed;
 
         if (Stored.Tail.Count >= options.LinesPerPage)
         {
-            // The page first: if the batch's own write fails after it, the same lines are stored again next time.
+            // The page first, and exactly the stored tail: if the batch's own write fails after it, the same page is
+            // written again, identically, whatever lines come next.
             await Page(Stored.Pages).Store(Stored.Tail);
             state.State = Stored with { Tail = [], Pages = Stored.Pages + 1 };
         }
 
-        state.State = (Stored.Batch is null ? Opened(batch) : Stored).WithLine(line);
+        state.State = (Stored.Batch is null ? Opened(batch) : Stored).WithLines(added);
         await state.WriteStateAsync();
-        Hold(line);
+        foreach (var line in added)
+            Hold(line);
         return LineAdmission.Added;
     }
 

@@ -18,7 +18,7 @@ public sealed record SettlementBatchState : IIndexedState
     [Id(1)]
     public SettlementBatchStatus Status { get; init; }
 
-    /// <summary>The lines not yet moved to a page, in arrival order.</summary>
+    /// <summary>The lines not yet moved to a page, in arrival order (a page's worth, and at most one run of lines more).</summary>
     [Id(2)]
     public IReadOnlyList<SettlementLine> Tail { get; init; } = [];
 
@@ -52,8 +52,8 @@ public sealed record SettlementBatchState : IIndexedState
     [JsonIgnore]
     public Currency Currency => Currency.Of(Batch!.Account.Currency);
 
-    public SettlementBatchState WithLine(SettlementLine line) =>
-        this with { Tail = [.. Tail, line], LineCount = LineCount + 1, LineTotal = LineTotal + line.Amount };
+    public SettlementBatchState WithLines(IReadOnlyList<SettlementLine> lines) =>
+        this with { Tail = [.. Tail, .. lines], LineCount = LineCount + lines.Count, LineTotal = LineTotal + lines.Sum(l => l.Amount) };
 
     public SettlementBatchState Closed(IEnumerable<SettlementLineView> linesInDigestOrder, decimal carriedIn, DateTimeOffset closedAt, string settlementContractId) => this with
     {

@@ -34,6 +34,14 @@ public sealed class SettlementLineGrain([OutboxState] IOutboxState<SettlementLin
             : throw new InvalidOperationException($"Batch '{open.BatchId}' is closed, yet its account routes lines to it; the line is routed again when its event is retried.");
     }
 
+    public async Task<SettlementBatchRef> Assign(SettlementBatchRef open, SettlementLine line)
+    {
+        if (Register.Batch is { } assigned) return assigned;
+        state.State = Register with { Line = Register.Line ?? line, Account = open.Account, Batch = open, Parked = false };
+        await state.WriteStateAsync();
+        return open;
+    }
+
     public async Task Park(SettlementAccountKey account, SettlementLine line)
     {
         if (Register.Batch is not null || Register.Parked) return;

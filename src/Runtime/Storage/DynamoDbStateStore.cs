@@ -205,27 +205,35 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
         return page;
     }
 
-    public async Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, Func<string, int>? maxRun = null, CancellationToken cancellationToken = default)
     {
         await ReadyAsync();
         var nowMs = now.ToUnixTimeMilliseconds();
         var shards = await Task.WhenAll(Enumerable.Range(0, DynamoDbTables.DueShards).Select(shard => DueAsync(shard, nowMs, limit, cancellationToken)));
-        var candidates = shards.SelectMany(s => s).OrderBy(c => c.Due).ThenBy(c => c.Sequence).ToList();
+        // Of a target's due events only the earliest can be its head: one is checked per target, not every one queued.
+        var candidates = shards.SelectMany(s => s)
+            .GroupBy(c => c.IsEvent ? c.Pk : $"{c.Pk}/{c.Sk}")
+            .Select(target => target.MinBy(c => c.Sequence)!)
+            .OrderBy(c => c.Due).ThenBy(c => c.Sequence).ToList();
 
         var claimed = new List<ClaimedMessage>(limit);
+        var heads = 0;
         var token = Guid.NewGuid().ToString("N");
         var until = (now + lease).ToUnixTimeMilliseconds();
         var next = 0;
-        while (claimed.Count < limit && next < candidates.Count)
+        while (heads < limit && next < candidates.Count)
         {
             // Claim in rounds of as many as are still wanted; a candidate another silo took first is skipped.
-            var round = candidates.Skip(next).Take(limit - claimed.Count).ToList();
+            var round = candidates.Skip(next).Take(limit - heads).ToList();
             next += round.Count;
-            var outcomes = await Task.WhenAll(round.Select(c => TryClaimAsync(c, nowMs, until, token, owner, cancellationToken)));
-            claimed.AddRange(outcomes.OfType<ClaimedMessage>());
+            var runs = await Task.WhenAll(round.Select(c => TryClaimRunAsync(c, RunOf(c), nowMs, until, token, owner, cancellationToken)));
+            heads += runs.Count(r => r.Count > 0);
+            claimed.AddRange(runs.SelectMany(r => r));
         }
 
         return claimed;
+
+        int RunOf(Candidate candidate) => candidate.IsEvent && maxRun is not null ? maxRun(candidate.Pk[..candidate.Pk.IndexOf('/', StringComparison.Ordinal)]) : 1;
     }
 
     public async Task CompleteMessageAsync(ClaimedMessage message, CancellationToken cancellationToken = default)
@@ -537,18 +545,35 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
         return keys;
     }
 
-    /// <summary>The lease is the due time moved forward: a claimed message is due again when its lease runs out.</summary>
-    private async Task<ClaimedMessage?> TryClaimAsync(Candidate candidate, long nowMs, long until, string token, string? owner, CancellationToken cancellationToken)
+    /// <summary>
+    /// The candidate if it is its target's head, then up to <paramref name="run"/> - 1 of the events behind it. The
+    /// run ends at the first of those not claimed (not due, or gone); any claimed after such a gap are delivered when
+    /// their lease runs out, after the one in the gap, so the target's order holds.
+    /// </summary>
+    private async Task<IReadOnlyList<ClaimedMessage>> TryClaimRunAsync(Candidate candidate, int run, long nowMs, long until, string token, string? owner, CancellationToken cancellationToken)
     {
         if (candidate.IsEvent && await HasEarlierEventAsync(candidate, cancellationToken))
-            return null;
+            return [];
+        if (await TryClaimAsync(candidate.Pk, candidate.Sk, candidate.IsEvent, nowMs, until, token, owner, cancellationToken) is not { } head)
+            return [];
+        if (run <= 1)
+            return [head];
+
+        var behind = await EventsBehindAsync(candidate, run - 1, cancellationToken);
+        var claims = await Task.WhenAll(behind.Select(sk => TryClaimAsync(candidate.Pk, sk, isEvent: true, nowMs, until, token, owner, cancellationToken)));
+        return [head, .. claims.TakeWhile(c => c is not null).Select(c => c!)];
+    }
+
+    /// <summary>The lease is the due time moved forward: a claimed message is due again when its lease runs out.</summary>
+    private async Task<ClaimedMessage?> TryClaimAsync(string pk, string sk, bool isEvent, long nowMs, long until, string token, string? owner, CancellationToken cancellationToken)
+    {
         try
         {
             Count("claim");
             var response = await _client.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = _outbox,
-                Key = Key(candidate.Pk, candidate.Sk),
+                Key = Key(pk, sk),
                 UpdateExpression = owner is null ? "SET due_at = :until, claim_token = :token REMOVE claim_owner" : "SET due_at = :until, claim_token = :token, claim_owner = :owner",
                 ConditionExpression = "due_at <= :now", // false for a deleted item too: a claim never resurrects one
                 ExpressionAttributeValues = owner is null
@@ -557,11 +582,11 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
                 ReturnValues = ReturnValue.ALL_NEW,
             }, cancellationToken);
             var item = response.Attributes;
-            var slash = candidate.Pk.IndexOf('/', StringComparison.Ordinal);
+            var slash = pk.IndexOf('/', StringComparison.Ordinal);
             return new ClaimedMessage(
-                new GrainKey(candidate.Pk[..slash], candidate.Pk[(slash + 1)..]),
-                candidate.Sk,
-                candidate.IsEvent ? OutboxMessageKind.Event : OutboxMessageKind.Reminder,
+                new GrainKey(pk[..slash], pk[(slash + 1)..]),
+                sk,
+                isEvent ? OutboxMessageKind.Event : OutboxMessageKind.Reminder,
                 item.TryGetValue("msg_body", out var body) ? body.B.ToArray() : null,
                 int.Parse(item["attempt_count"].N, CultureInfo.InvariantCulture),
                 token);
@@ -572,9 +597,25 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning(e, "Claiming outbox message {Name} for {Target} failed; it stays due", candidate.Sk, candidate.Pk);
+            _logger.LogWarning(e, "Claiming outbox message {Name} for {Target} failed; it stays due", sk, pk);
             return null;
         }
+    }
+
+    /// <summary>The names of the target's next events after the candidate, in order: one strongly consistent query.</summary>
+    private async Task<IReadOnlyList<string>> EventsBehindAsync(Candidate head, int most, CancellationToken cancellationToken)
+    {
+        Count("run_query");
+        var response = await _client.QueryAsync(new QueryRequest
+        {
+            TableName = _outbox,
+            IndexName = DynamoDbTables.SequenceIndex,
+            KeyConditionExpression = "pk = :pk AND event_seq > :seq",
+            ExpressionAttributeValues = new() { [":pk"] = S(head.Pk), [":seq"] = N(head.Sequence) },
+            ConsistentRead = true,
+            Limit = most,
+        }, cancellationToken);
+        return [.. (response.Items ?? []).Select(i => i["sk"].S)];
     }
 
     /// <summary>An event waits while an earlier event for its target is still stored (waiting or in flight): one query, Limit 1.</summary>

@@ -10,7 +10,8 @@ public sealed record GrainRecord(byte[] Data, string ETag);
 /// Grain storage, shaped for a key-value store with conditional writes: one item per grain, written only if the
 /// caller's ETag still matches, with the grain's secondary-index entries and its outbox messages in the same atomic
 /// write (a DynamoDB provider maps this to one TransactWriteItems). The outbox is also a queue: relays claim due
-/// messages under a lease, and a target's events are handed out one at a time, in the order they were written.
+/// messages under a lease, and a target's events are handed out in the order they were written, each once the one
+/// before it is done (or several together, as one run).
 /// </summary>
 public interface IGrainStateStore
 {
@@ -42,8 +43,11 @@ public interface IGrainStateStore
     /// handed out when no earlier event for the same target is still waiting or in flight; reminders are independent.
     /// The claims are recorded as <paramref name="owner"/>'s (a silo's address), so that they can be released at once
     /// if that silo dies (<see cref="ReleaseClaimsAsync"/>).
+    /// With <paramref name="maxRun"/> (by target grain type), a target whose first event is claimed also has the events
+    /// right behind it claimed, under the same claim, up to that many in all: a run, returned in order, one after the
+    /// other, and counted as one of the <paramref name="limit"/>.
     /// </summary>
-    Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, Func<string, int>? maxRun = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Makes the messages <paramref name="owner"/> holds leases on due at <paramref name="now"/>, its claims void: the

@@ -64,20 +64,28 @@ public sealed class InMemoryStateStore : IGrainStateStore
         }
     }
 
-    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, Func<string, int>? maxRun = null, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
             var claimed = new List<ClaimedMessage>();
+            var token = Guid.NewGuid().ToString("N");
+            var heads = 0;
             foreach (var message in _outbox.Values.Where(m => m.DueAt <= now && m.LeaseUntil <= now).OrderBy(m => m.DueAt).ThenBy(m => m.Sequence))
             {
-                if (claimed.Count == limit) break;
+                if (heads == limit) break;
                 if (message.Kind == OutboxMessageKind.Event && _outbox.Values.Any(m => m.IsEarlierEventFor(message))) continue;
 
-                message.ClaimToken = Guid.NewGuid().ToString("N");
-                message.ClaimOwner = owner;
-                message.LeaseUntil = now + lease;
-                claimed.Add(new ClaimedMessage(message.Target, message.Name, message.Kind, message.Body, message.Attempts, message.ClaimToken));
+                heads++;
+                var run = message.Kind == OutboxMessageKind.Event ? maxRun?.Invoke(message.Target.Type) ?? 1 : 1;
+                var behind = _outbox.Values.Where(m => message.IsEarlierEventFor(m)).OrderBy(m => m.Sequence).Take(run - 1).TakeWhile(m => m.DueAt <= now && m.LeaseUntil <= now);
+                foreach (var taken in behind.Prepend(message).ToList())
+                {
+                    taken.ClaimToken = token;
+                    taken.ClaimOwner = owner;
+                    taken.LeaseUntil = now + lease;
+                    claimed.Add(new ClaimedMessage(taken.Target, taken.Name, taken.Kind, taken.Body, taken.Attempts, token));
+                }
             }
 
             return Task.FromResult<IReadOnlyList<ClaimedMessage>>(claimed);

@@ -158,8 +158,8 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
     public Task<int> SweepExpiredAsync(DateTimeOffset now) =>
         Enqueue<int>(statements => statements.SweepExpired(now, SweepBatch));
 
-    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, CancellationToken cancellationToken = default) =>
-        Enqueue<IReadOnlyList<ClaimedMessage>>(statements => statements.Claim(now, lease, limit, owner));
+    public Task<IReadOnlyList<ClaimedMessage>> ClaimDueMessagesAsync(DateTimeOffset now, TimeSpan lease, int limit, string? owner = null, Func<string, int>? maxRun = null, CancellationToken cancellationToken = default) =>
+        Enqueue<IReadOnlyList<ClaimedMessage>>(statements => statements.Claim(now, lease, limit, owner, maxRun));
 
     public Task<int> ReleaseClaimsAsync(string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
         Enqueue<int>(statements => statements.Release(owner, now));
@@ -372,6 +372,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         private readonly SqliteCommand _upsertReminder;
         private readonly SqliteCommand _deleteReminder;
         private readonly SqliteCommand _selectDue;
+        private readonly SqliteCommand _selectRun;
         private readonly SqliteCommand _lease;
         private readonly SqliteCommand _complete;
         private readonly SqliteCommand _retry;
@@ -433,6 +434,12 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
                 ORDER BY due_at, sequence
                 LIMIT $limit
                 """, "$now", "$limit");
+            _selectRun = Command(connection, """
+                SELECT sequence, name, body, attempts, due_at, lease_until FROM outbox INDEXED BY outbox_event_heads
+                WHERE kind = 'event' AND target_type = $type AND target_key = $key AND sequence > $after
+                ORDER BY sequence
+                LIMIT $limit
+                """, "$type", "$key", "$after", "$limit");
             _lease = Command(connection, "UPDATE outbox SET lease_until = $until, claim_token = $token, claim_owner = $owner WHERE sequence = $sequence", "$until", "$token", "$owner", "$sequence");
             _complete = Command(connection, "DELETE FROM outbox WHERE target_type = $type AND target_key = $key AND name = $name AND claim_token = $token", "$type", "$key", "$name", "$token");
             _retry = Command(connection, """
@@ -449,7 +456,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
 
         public void Enlist(SqliteTransaction transaction)
         {
-            foreach (var command in new[] { _readETag, _upsert, _delete, _deleteIndex, _selectIndex, _deleteIndexEntry, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _lease, _complete, _retry, _release, _sweep })
+            foreach (var command in new[] { _readETag, _upsert, _delete, _deleteIndex, _selectIndex, _deleteIndexEntry, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _selectRun, _lease, _complete, _retry, _release, _sweep })
                 command.Transaction = transaction;
         }
 
@@ -493,9 +500,9 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             return entries;
         }
 
-        public object Claim(DateTimeOffset now, TimeSpan lease, int limit, string? owner)
+        public object Claim(DateTimeOffset now, TimeSpan lease, int limit, string? owner, Func<string, int>? maxRun)
         {
-            var due = new List<(long Sequence, ClaimedMessage Message)>();
+            var heads = new List<(long Sequence, ClaimedMessage Message)>();
             var token = Guid.NewGuid().ToString("N");
             Bind(_selectDue, now.ToUnixTimeMilliseconds(), limit);
             using (var reader = _selectDue.ExecuteReader())
@@ -505,13 +512,38 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
                     var kind = reader.GetString(4) == "event" ? OutboxMessageKind.Event : OutboxMessageKind.Reminder;
                     var body = reader.IsDBNull(5) ? null : (byte[])reader[5];
                     var message = new ClaimedMessage(new GrainKey(reader.GetString(1), reader.GetString(2)), reader.GetString(3), kind, body, reader.GetInt32(6), token);
-                    due.Add((reader.GetInt64(0), message));
+                    heads.Add((reader.GetInt64(0), message));
                 }
             }
 
-            foreach (var (sequence, _) in due)
+            var claimed = new List<(long Sequence, ClaimedMessage Message)>(heads.Count);
+            foreach (var head in heads)
+            {
+                claimed.Add(head);
+                var run = head.Message.Kind == OutboxMessageKind.Event ? maxRun?.Invoke(head.Message.Target.Type) ?? 1 : 1;
+                if (run > 1)
+                    claimed.AddRange(RunBehind(head, run - 1, now, token));
+            }
+
+            foreach (var (sequence, _) in claimed)
                 Run(_lease, reader: false, (now + lease).ToUnixTimeMilliseconds(), token, (object?)owner ?? DBNull.Value, sequence);
-            return due.Select(d => d.Message).ToList();
+            return claimed.Select(d => d.Message).ToList();
+        }
+
+        /// <summary>The target's events right behind its head, up to the first that is not due or is held by a claim.</summary>
+        private List<(long Sequence, ClaimedMessage Message)> RunBehind((long Sequence, ClaimedMessage Message) head, int most, DateTimeOffset now, string token)
+        {
+            var run = new List<(long, ClaimedMessage)>(most);
+            var nowMs = now.ToUnixTimeMilliseconds();
+            Bind(_selectRun, head.Message.Target.Type, head.Message.Target.Key, head.Sequence, most);
+            using var reader = _selectRun.ExecuteReader();
+            while (reader.Read() && reader.GetInt64(4) <= nowMs && reader.GetInt64(5) <= nowMs)
+            {
+                var body = reader.IsDBNull(2) ? null : (byte[])reader[2];
+                run.Add((reader.GetInt64(0), new ClaimedMessage(head.Message.Target, reader.GetString(1), OutboxMessageKind.Event, body, reader.GetInt32(3), token)));
+            }
+
+            return run;
         }
 
         public object Complete(ClaimedMessage message) =>

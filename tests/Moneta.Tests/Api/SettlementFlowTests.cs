@@ -234,6 +234,33 @@ public sealed class SettlementFlowTests(SettlementFlowTests.Silo fixture) : ICla
         Assert.Equal("12.50", batches.Single()!["gross"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_run_of_finalization_events_delivered_again_puts_each_line_in_exactly_one_batch()
+    {
+        var pair = await SettlementScenario.CreateAsync(fixture.Silo);
+        await pair.AgreeTermsAsync(minimumPayout: "0");
+        var first = await pair.ChargeAsync("12.50");
+        await pair.WaitForBatchAsync(b => SettlementScenario.Is(b, "open", lines: 1), "the first charge is in the open batch");
+        var closed = await CloseAndWaitAsync(pair, pair.Mo);
+        var second = await pair.ChargeAsync("2.00");
+        var third = await pair.ChargeAsync("3.00");
+        var open = await pair.WaitForBatchAsync(b => SettlementScenario.Is(b, "open", lines: 2), "the later charges are in the next batch");
+
+        // As the relay hands a run over after a crash: a line of the closed batch, the open batch's, one of them twice.
+        var account = fixture.Silo.Services.GetRequiredService<IGrainFactory>().GetGrain<ISettlementAccountGrain>($"{pair.Mo.Id}/{pair.Publisher.Id}/EUR");
+        await account.HandleEvents([LineEvent(first, 12.50m), LineEvent(second, 2.00m), LineEvent(third, 3.00m), LineEvent(second, 2.00m)]);
+
+        var batches = (await pair.BatchesAsync()).ToDictionary(b => Id(b!, "batch_id"));
+        Assert.Equal(1, batches[Id(closed, "batch_id")]!["line_count"]!.GetValue<int>());
+        Assert.Equal(2, batches[Id(open, "batch_id")]!["line_count"]!.GetValue<int>());
+        var lines = await SettlementScenario.LinesAsync(pair.Mo, Id(open, "batch_id"));
+        Assert.Equal(new[] { Id(second), Id(third) }.Order(StringComparer.Ordinal), lines.Select(l => Id(l!, "source_contract_id")));
+    }
+
+    private static GrainEvent LineEvent(JsonNode charge, decimal amount) =>
+        FlowEvents.New(SettlementLineReports.EventType, Id(charge), DateTimeOffset.Parse(charge["finalized_at"]!.GetValue<string>(), CultureInfo.InvariantCulture),
+            new SettlementLine(Id(charge), SettlementLineKind.Charge, amount));
+
     /// <summary>Closes the pair's open batch early (again while the batch before is still closing) and waits for its settlement contract.</summary>
     private static async Task<JsonNode> CloseAndWaitAsync(SettlementScenario pair, TestPartner by)
     {

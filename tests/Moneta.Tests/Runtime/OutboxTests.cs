@@ -52,6 +52,43 @@ public sealed class OutboxTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_target_that_takes_runs_is_claimed_its_first_event_and_those_right_behind_it_together_in_order(string provider)
+    {
+        var storage = Create(provider);
+        await storage.WriteAsync(new GrainKey("journal", "a"), [1], [], null, [Event("b", "b1"), Event("b", "b2"), Event("c", "c1")]);
+        await storage.WriteAsync(new GrainKey("journal", "z"), [1], [], null, [Event("b", "b3"), Event("b", "b4"), Event("b", "b5")]);
+
+        var claimed = await storage.ClaimDueMessagesAsync(Now, Lease, 10, maxRun: _ => 3);
+        Assert.Equal(["b1", "b2", "b3"], claimed.Where(m => m.Target.Key == "b").Select(m => m.Name));
+        Assert.Equal(["c1"], claimed.Where(m => m.Target.Key == "c").Select(m => m.Name));
+        var run = claimed.SkipWhile(m => m.Target.Key != "b").Take(3);
+        Assert.All(run, m => Assert.Equal("b", m.Target.Key)); // one after the other, as the relay hands them over
+        Assert.Empty(await storage.ClaimDueMessagesAsync(Now, Lease, 10, maxRun: _ => 3));
+
+        foreach (var message in claimed.Where(m => m.Target.Key == "b"))
+            await storage.CompleteMessageAsync(message);
+        Assert.Equal(["b4", "b5"], (await storage.ClaimDueMessagesAsync(Now, Lease, 10, maxRun: _ => 3)).Select(m => m.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_run_counts_as_one_claim_and_a_failed_run_is_due_again_whole(string provider)
+    {
+        var storage = Create(provider);
+        await storage.WriteAsync(new GrainKey("journal", "a"), [1], [], null, [Event("b", "b1"), Event("b", "b2"), Event("c", "c1")]);
+
+        var run = await storage.ClaimDueMessagesAsync(Now, Lease, 1, maxRun: _ => 10);
+        Assert.Equal(["b1", "b2"], run.Select(m => m.Name));
+        foreach (var message in run)
+            await storage.RetryMessageAsync(message, Now.AddSeconds(5));
+        Assert.Equal(["c1"], (await storage.ClaimDueMessagesAsync(Now.AddSeconds(1), Lease, 10, maxRun: _ => 10)).Select(m => m.Name));
+
+        var again = await storage.ClaimDueMessagesAsync(Now.AddSeconds(5), Lease, 10, maxRun: _ => 10);
+        Assert.Equal([("b1", 1), ("b2", 1)], again.Select(m => (m.Name, m.Attempts)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task A_failed_event_holds_back_the_later_events_of_its_target_until_it_is_delivered(string provider)
     {
         var storage = Create(provider);
@@ -191,6 +228,45 @@ public sealed class OutboxTests : IDisposable
             await Eventually.TrueAsync(async () => (await consumer.Received()).Count == sent.Count, because: "every event arrives");
             Assert.Equal(sent, await consumer.Received());
             await Eventually.TrueAsync(async () => await PendingAsync(open) == 0, because: "delivered messages leave the outbox");
+        }
+
+        await DisposeAsync(store);
+    }
+
+    [Theory]
+    [MemberData(nameof(DurableProviders))]
+    public async Task Events_queued_for_a_grain_that_takes_runs_arrive_in_one_call_in_order(string provider)
+    {
+        var store = SharedStore(provider)();
+        await using (var cluster = await RuntimeCluster.StartAsync(store))
+        {
+            var sent = Enumerable.Range(0, 40).Select(i => $"event-{i:D2}").ToList();
+            await cluster.Client.GetGrain<IJournalGrain>("producer").SendRun("ledger", sent);
+
+            var ledger = cluster.Client.GetGrain<IRunJournalGrain>("ledger");
+            await Eventually.TrueAsync(async () => (await ledger.Received()).Count == sent.Count, because: "every event arrives");
+            Assert.Equal(sent, await ledger.Received());
+            Assert.Equal(1, await ledger.Calls()); // committed together, so claimed and handed over together
+        }
+
+        await DisposeAsync(store);
+    }
+
+    [Theory]
+    [MemberData(nameof(DurableProviders))]
+    public async Task A_run_whose_call_fails_is_delivered_again_whole_and_each_event_counts_once(string provider)
+    {
+        var store = SharedStore(provider)();
+        await using (var cluster = await RuntimeCluster.StartAsync(store))
+        {
+            var ledger = cluster.Client.GetGrain<IRunJournalGrain>("ledger");
+            await ledger.FailNextRunAfterTaking(5);
+            var sent = Enumerable.Range(0, 12).Select(i => $"event-{i:D2}").ToList();
+            await cluster.Client.GetGrain<IJournalGrain>("producer").SendRun("ledger", sent);
+
+            await Eventually.TrueAsync(async () => (await ledger.Received()).Count == sent.Count, because: "the run is retried");
+            Assert.Equal(sent, await ledger.Received());
+            Assert.Equal(2, await ledger.Calls());
         }
 
         await DisposeAsync(store);

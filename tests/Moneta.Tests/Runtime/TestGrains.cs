@@ -114,6 +114,9 @@ public interface IJournalGrain : IGrainEventHandler, IReminderHandler
     /// <summary>Sends an event to <paramref name="target"/>, committed with this grain's write; throws before writing if asked to.</summary>
     Task Send(string target, string eventId, bool failBeforeWriting = false);
 
+    /// <summary>Sends events to an <see cref="IRunJournalGrain"/>, all committed with one write.</summary>
+    Task SendRun(string target, IReadOnlyList<string> eventIds);
+
     Task RemindMeAt(DateTimeOffset dueAt);
 
     /// <summary>Event ids in the order they were first received.</summary>
@@ -142,6 +145,13 @@ public sealed class JournalGrain([OutboxState] IOutboxState<JournalState> state)
         await state.WriteStateAsync();
     }
 
+    public async Task SendRun(string target, IReadOnlyList<string> eventIds)
+    {
+        foreach (var eventId in eventIds)
+            state.Outbox.Send<IRunJournalGrain>(target, new GrainEvent(eventId, "test.sent", DateTimeOffset.UtcNow, System.Text.Json.JsonSerializer.SerializeToElement(new { eventId })));
+        await state.WriteStateAsync();
+    }
+
     public async Task RemindMeAt(DateTimeOffset dueAt)
     {
         state.Outbox.RemindAt("wake", dueAt);
@@ -164,6 +174,64 @@ public sealed class JournalGrain([OutboxState] IOutboxState<JournalState> state)
     public Task<IReadOnlyList<string>> Received() => Task.FromResult(state.State.Received);
 
     public Task<int> RemindersReceived() => Task.FromResult(state.State.Reminders);
+}
+
+/// <summary>A grain that takes its events in runs, and counts the calls that brought them.</summary>
+[Alias("Moneta.Tests.IRunJournalGrain")]
+public interface IRunJournalGrain : IGrainEventGroupHandler
+{
+    /// <summary>Event ids in the order they were first received.</summary>
+    Task<IReadOnlyList<string>> Received();
+
+    /// <summary>Calls that brought events to this activation (a run, or one event), failed ones included.</summary>
+    Task<int> Calls();
+
+    /// <summary>The next run fails after taking <paramref name="events"/> of its events (which are then not kept).</summary>
+    Task FailNextRunAfterTaking(int events);
+}
+
+[GenerateSerializer, Immutable, Alias("Moneta.Tests.RunJournalState")]
+public sealed record RunJournalState
+{
+    [Id(0)]
+    public IReadOnlyList<string> Received { get; init; } = [];
+}
+
+[GrainType("runjournal")]
+public sealed class RunJournalGrain([OutboxState] IOutboxState<RunJournalState> state) : Grain, IRunJournalGrain
+{
+    private int? _failAfter;
+    private int _calls;
+
+    public Task HandleEvent(GrainEvent @event) => HandleEvents([@event]);
+
+    public async Task HandleEvents(IReadOnlyList<GrainEvent> events)
+    {
+        _calls++;
+        foreach (var @event in events)
+        {
+            if (_failAfter is { } failAfter && state.State.Received.Count == failAfter)
+            {
+                _failAfter = null;
+                throw new InvalidOperationException("The run fails part-way.");
+            }
+
+            if (!state.State.Received.Contains(@event.Id)) // idempotent by event id
+                state.State = state.State with { Received = [.. state.State.Received, @event.Id] };
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<string>> Received() => Task.FromResult(state.State.Received);
+
+    public Task<int> Calls() => Task.FromResult(_calls);
+
+    public Task FailNextRunAfterTaking(int events)
+    {
+        _failAfter = events;
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>Counts activations per key across a test's silos, so deactivation and reactivation are observable.</summary>
