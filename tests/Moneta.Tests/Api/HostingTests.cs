@@ -12,6 +12,7 @@ using Moneta.Runtime.Messaging;
 using Moneta.Silo;
 using Moneta.Tests.Support;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Metadata;
 
 namespace Moneta.Tests.Api;
@@ -71,6 +72,8 @@ public sealed class HostingTests(SiloFixture fixture) : IClassFixture<SiloFixtur
         Assert.Equal(TimeSpan.FromMinutes(1), outbox.MessageLease);
         Assert.Equal(TimeSpan.FromSeconds(1), outbox.MessagePollInterval);
         Assert.Equal(64, outbox.MaxMessagesInFlight);
+        Assert.Equal(64, outbox.MaxEventsPerRun);
+        Assert.Equal(5000, silo.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.CounterUpdateIntervalMs);
     }
 
     [Fact]
@@ -141,7 +144,9 @@ public sealed class HostingTests(SiloFixture fixture) : IClassFixture<SiloFixtur
     [InlineData("Moneta:Auth:ClockSkew", "-00:00:01")]
     [InlineData("Moneta:Auth:AccessTokenLifetime", "01:00:01")]
     [InlineData("Moneta:Auth:AccessTokenLifetime", "00:00:00")]
-    public void A_token_lifetime_or_clock_skew_outside_its_bounds_refuses_to_start(string setting, string value)
+    [InlineData("Moneta:Dashboard:CounterUpdateInterval", "00:00:00.500")]
+    [InlineData("Moneta:Dashboard:CounterUpdateInterval", "00:01:01")]
+    public void A_token_lifetime_clock_skew_or_dashboard_interval_outside_its_bounds_refuses_to_start(string setting, string value)
     {
         using var directory = new TempDirectory();
 
