@@ -9,6 +9,7 @@ namespace Moneta.Grains.Settlements;
 /// only when its batch answers that it closed without it (a routing that outlived its call), to the batch open now.
 /// </summary>
 [GrainType("settlementline")]
+[CollectionAgeLimit(Minutes = GrainLifetimes.TransientMinutes)]
 public sealed class SettlementLineGrain([OutboxState] IOutboxState<SettlementLineState> state) : Grain, ISettlementLineGrain
 {
     private SettlementLineState Register => state.State;

@@ -5,6 +5,7 @@ namespace Moneta.Grains.Settlements;
 
 /// <summary>A full page of a batch's lines, written once (again, identically, if the batch's own write after it failed).</summary>
 [GrainType("settlementlinepage")]
+[CollectionAgeLimit(Minutes = GrainLifetimes.TransientMinutes)]
 public sealed class SettlementLinePageGrain([OutboxState] IOutboxState<SettlementLinePageState> state) : Grain, ISettlementLinePageGrain
 {
     public async Task Store(IReadOnlyList<SettlementLine> lines)

@@ -88,9 +88,9 @@ public sealed class HostingTests(SiloFixture fixture) : IClassFixture<SiloFixtur
                 ? TimeSpan.Parse(value, CultureInfo.InvariantCulture)
                 : null;
 
-        foreach (var transient in new[] { "contract", "webhookdispatcher", "webhookdelivery", "idempotencykey", "clientassertion", "auditarchive" })
+        foreach (var transient in new[] { "contract", "webhookdispatcher", "webhookdelivery", "idempotencykey", "clientassertion", "auditarchive", "settlementline", "settlementlinepage" })
             Assert.Equal(TimeSpan.FromMinutes(2), IdleLimitOf(transient));
-        foreach (var resident in new[] { "organization", "mpass", "webhookendpoints" })
+        foreach (var resident in new[] { "organization", "mpass", "webhookendpoints", "settlementaccount", "settlementbatch" })
             Assert.Null(IdleLimitOf(resident)); // Moneta:Runtime:IdleTimeout applies
     }
 
