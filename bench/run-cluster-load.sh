@@ -119,6 +119,12 @@ if [[ $STORE == DynamoDB ]]; then
   requests=$(($(dynamodb_requests) - requests_before))
   contracts=$(python3 -c 'import json, sys; print(sum(b["ok"] for b in json.load(open(sys.argv[1]))["buckets"]) // 2)' "$DATA/timeline.json")
   echo "DynamoDB requests: $requests over $contracts contracts, $(python3 -c "print(round($requests / max(1, $contracts), 1))") per contract"
+  # By purpose (the store's counter tags each request, since each silo started), summed over the silos still up.
+  for ((i = 0; i < SILOS; i++)); do
+    curl -fsS -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$((PORT + i))/metrics" 2>/dev/null || true
+  done | awk -v contracts="$contracts" '/^moneta_storage_dynamodb_requests_total/ {
+      match($0, /purpose="[^"]*"/); purpose = substr($0, RSTART + 9, RLENGTH - 10); n[purpose] += $NF }
+    END { for (p in n) printf "  %-14s %6.2f per contract\n", p, n[p] / (contracts > 0 ? contracts : 1) }' | sort -k2 -rn
 fi
 
 if [[ -n $KILL_AT && -f "$DATA/killed-at" ]]; then

@@ -145,7 +145,7 @@ public sealed partial class MessageRelay(
         try
         {
             await HandOverAsync(run);
-            await Task.WhenAll(run.Select(message => store.CompleteMessageAsync(message)));
+            await store.CompleteMessagesAsync(run);
             // The target's next event (held back while this one was in flight) is due now: look again at once rather
             // than at the next poll, or a grain many others write to would take one event per poll interval.
             if (first.Kind == OutboxMessageKind.Event) signal.Notify();

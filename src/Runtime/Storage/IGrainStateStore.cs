@@ -60,6 +60,10 @@ public interface IGrainStateStore
     /// <summary>Deletes a delivered message, unless the claim is no longer current (then it stays for its new owner).</summary>
     Task CompleteMessageAsync(ClaimedMessage message, CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes the delivered messages of one run, each unless the claim is no longer current; a store may do it in one request.</summary>
+    Task CompleteMessagesAsync(IReadOnlyList<ClaimedMessage> messages, CancellationToken cancellationToken = default) =>
+        Task.WhenAll(messages.Select(message => CompleteMessageAsync(message, cancellationToken)));
+
     /// <summary>Releases a message whose delivery failed, due again at <paramref name="dueAt"/>, if the claim is still current.</summary>
     Task RetryMessageAsync(ClaimedMessage message, DateTimeOffset dueAt, CancellationToken cancellationToken = default);
 }

@@ -65,9 +65,24 @@ public sealed class OutboxTests : IDisposable
         Assert.All(run, m => Assert.Equal("b", m.Target.Key)); // one after the other, as the relay hands them over
         Assert.Empty(await storage.ClaimDueMessagesAsync(Now, Lease, 10, maxRun: _ => 3));
 
-        foreach (var message in claimed.Where(m => m.Target.Key == "b"))
-            await storage.CompleteMessageAsync(message);
+        await storage.CompleteMessagesAsync([.. claimed.Where(m => m.Target.Key == "b")]);
         Assert.Equal(["b4", "b5"], (await storage.ClaimDueMessagesAsync(Now, Lease, 10, maxRun: _ => 3)).Select(m => m.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Completing_a_run_whose_lease_ran_out_deletes_none_of_what_another_claim_now_holds(string provider)
+    {
+        var storage = Create(provider);
+        await storage.WriteAsync(new GrainKey("journal", "a"), [1], [], null, [Event("b", "b1"), Event("b", "b2"), Event("b", "b3")]);
+        var late = await storage.ClaimDueMessagesAsync(Now, Lease, 10, maxRun: _ => 3);
+        var current = await storage.ClaimDueMessagesAsync(Now + Lease, Lease, 10, maxRun: _ => 3);
+        Assert.Equal(["b1", "b2", "b3"], current.Select(m => m.Name));
+
+        await storage.CompleteMessagesAsync(late);
+        await storage.CompleteMessagesAsync([current[0]]);
+
+        Assert.Equal(["b2", "b3"], (await storage.ClaimDueMessagesAsync(Now + (3 * Lease), Lease, 10, maxRun: _ => 3)).Select(m => m.Name));
     }
 
     [Theory]
