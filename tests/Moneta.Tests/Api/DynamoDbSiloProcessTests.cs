@@ -33,18 +33,42 @@ public sealed class DynamoDbSiloProcessTests(ITestOutputHelper output) : IAsyncL
     public async Task InitializeAsync()
     {
         _receiver = await WebhookReceiver.StartAsync();
-        // The first silo creates the tables and the cluster's version row; the others find them.
-        _silos.Add(await SiloProcess.StartAsync(_directory.Path, Settings()));
-        _silos.AddRange(await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => SiloProcess.StartAsync(_directory.Path, Settings()))));
-        foreach (var silo in _silos)
-            await silo.WaitForClusterAsync(3);
+        try
+        {
+            // The first silo creates the tables and the cluster's version row; the others find them.
+            _silos.Add(await SiloProcess.StartAsync(_directory.Path, Settings()));
+            var others = Enumerable.Range(0, 2).Select(_ => SiloProcess.StartAsync(_directory.Path, Settings())).ToList();
+            try
+            {
+                await Task.WhenAll(others);
+            }
+            finally
+            {
+                _silos.AddRange(others.Where(o => o.IsCompletedSuccessfully).Select(o => o.Result));
+            }
+
+            foreach (var silo in _silos)
+                await silo.WaitForClusterAsync(3);
+        }
+        catch
+        {
+            // The silos that did start must not outlive a start that failed.
+            await DisposeAsync();
+            throw;
+        }
     }
 
+    /// <summary>Idempotent: a failed start disposes what it started, and xUnit may dispose again.</summary>
     public async Task DisposeAsync()
     {
         foreach (var silo in _silos)
             await silo.DisposeAsync();
-        await _receiver.DisposeAsync();
+        _silos.Clear();
+        if (_receiver is { } receiver)
+        {
+            _receiver = null!;
+            await receiver.DisposeAsync();
+        }
     }
 
     public void Dispose() => _directory.Dispose();

@@ -37,7 +37,7 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
 
     /// <summary>Starts a silo on the data in <paramref name="dataDirectory"/>; <paramref name="settings"/> are "Key=Value" configuration.</summary>
     public static Task<SiloProcess> StartAsync(string dataDirectory, params string[] settings) =>
-        StartAsync(dataDirectory, FreePort.Next(), settings);
+        StartAsync(dataDirectory, siloPort: null, settings);
 
     /// <summary>
     /// The same silo again, after a kill: a new process on the same data, with the same settings and the same silo
@@ -46,7 +46,24 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
     /// </summary>
     public Task<SiloProcess> StartAgainAsync() => StartAsync(_dataDirectory, SiloPort, _settings);
 
-    private static async Task<SiloProcess> StartAsync(string dataDirectory, int siloPort, string[] settings)
+    /// <summary>
+    /// A port picked free a moment ago can be taken before the new process binds it (another test's connection gets
+    /// it as its local port): a process that exits at start-up saying its address is in use is started again on
+    /// fresh ports, up to three times. Any other early exit fails the test with the process's last output.
+    /// </summary>
+    private static async Task<SiloProcess> StartAsync(string dataDirectory, int? siloPort, string[] settings)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (silo, exitedWith) = await TryStartAsync(dataDirectory, siloPort ?? FreePort.Next(), settings);
+            if (silo is not null) return silo;
+            if (attempt == 3 || !exitedWith.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"The silo process exited during start-up (attempt {attempt}); its last output:\n{exitedWith}");
+        }
+    }
+
+    /// <summary>The silo once it answers /health, or, if its process exited first, null and the end of its output.</summary>
+    private static async Task<(SiloProcess? Silo, string ExitedWith)> TryStartAsync(string dataDirectory, int siloPort, string[] settings)
     {
         var port = FreePort.Next();
         var silo = Path.Combine(AppContext.BaseDirectory, "Moneta.Silo.dll");
@@ -76,17 +93,30 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
         var log = Environment.GetEnvironmentVariable("MONETA_TEST_SILO_LOGS") is { Length: > 0 } folder
             ? TextWriter.Synchronized(new StreamWriter(Path.Combine(Directory.CreateDirectory(folder).FullName, $"silo-{port}.log")) { AutoFlush = true })
             : null;
-        process.OutputDataReceived += (_, line) => log?.WriteLine(line.Data);
-        process.ErrorDataReceived += (_, line) => log?.WriteLine(line.Data);
+        var tail = new Queue<string>();
+        void Keep(string? line)
+        {
+            log?.WriteLine(line);
+            if (line is null) return;
+            lock (tail)
+            {
+                tail.Enqueue(line);
+                if (tail.Count > 40) tail.Dequeue();
+            }
+        }
+
+        process.OutputDataReceived += (_, line) => Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
         var endpoint = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory, settings, siloPort);
         try
         {
+            var exited = false;
             await Eventually.TrueAsync(async () =>
             {
-                Assert.False(process.HasExited, "the silo process exited during start-up");
+                if (process.HasExited) return exited = true;
                 try
                 {
                     return (await endpoint.Anonymous.GetAsync("/health")).StatusCode == HttpStatusCode.OK;
@@ -96,7 +126,11 @@ public sealed class SiloProcess : ISiloEndpoint, IAsyncDisposable
                     return false;
                 }
             }, TimeSpan.FromSeconds(60), "the silo process answers /health");
-            return endpoint;
+            if (!exited) return (endpoint, "");
+
+            await process.WaitForExitAsync(); // and for the end of its output
+            await endpoint.DisposeAsync();
+            lock (tail) return (null, string.Join('\n', tail));
         }
         catch
         {
