@@ -98,10 +98,10 @@ public sealed partial class SettlementAccountGrain(
 
         var open = await OpenWithLinesAsync();
         var assigned = await Task.WhenAll(lines.Select(line => Line(line.SourceContractId).Assign(open, line)));
-        var toOpen = lines.Where((_, i) => assigned[i].BatchId == open.BatchId).ToList();
-        if (toOpen.Count > 0 && await Batch(open.BatchId).AddLines(open, toOpen) == LineAdmission.BatchClosed)
+        var inOpen = lines.Zip(assigned).ToLookup(pair => pair.Second.BatchId == open.BatchId, pair => pair.First);
+        if (inOpen[true].Any() && await Batch(open.BatchId).AddLines(open, [.. inOpen[true]]) == LineAdmission.BatchClosed)
             throw new InvalidOperationException($"Batch '{open.BatchId}' is closed, yet its account routes lines to it; the lines are routed again when their events are retried.");
-        foreach (var line in lines.Where((_, i) => assigned[i].BatchId != open.BatchId))
+        foreach (var line in inOpen[false])
             await Line(line.SourceContractId).Route(open, line: null);
     }
 

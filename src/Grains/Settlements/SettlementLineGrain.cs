@@ -25,10 +25,7 @@ public sealed class SettlementLineGrain([OutboxState] IOutboxState<SettlementLin
         }
 
         if (Register.Batch?.BatchId != open.BatchId)
-        {
-            state.State = Register with { Line = held, Account = open.Account, Batch = open, Parked = false };
-            await state.WriteStateAsync();
-        }
+            await AssignToAsync(open, held);
 
         return await Batch(open).AddLine(open, held) != LineAdmission.BatchClosed
             ? open
@@ -38,8 +35,7 @@ public sealed class SettlementLineGrain([OutboxState] IOutboxState<SettlementLin
     public async Task<SettlementBatchRef> Assign(SettlementBatchRef open, SettlementLine line)
     {
         if (Register.Batch is { } assigned) return assigned;
-        state.State = Register with { Line = Register.Line ?? line, Account = open.Account, Batch = open, Parked = false };
-        await state.WriteStateAsync();
+        await AssignToAsync(open, Register.Line ?? line);
         return open;
     }
 
@@ -47,6 +43,13 @@ public sealed class SettlementLineGrain([OutboxState] IOutboxState<SettlementLin
     {
         if (Register.Batch is not null || Register.Parked) return;
         state.State = new SettlementLineState { Line = line, Account = account, Parked = true };
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>Records the line's batch before the line is handed to it.</summary>
+    private async Task AssignToAsync(SettlementBatchRef batch, SettlementLine line)
+    {
+        state.State = Register with { Line = line, Account = batch.Account, Batch = batch, Parked = false };
         await state.WriteStateAsync();
     }
 

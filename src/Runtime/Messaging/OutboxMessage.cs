@@ -22,4 +22,11 @@ public sealed record OutboxMessage(GrainKey Target, string Name, OutboxMessageKi
 /// rescheduling only applies while the claim is current, so a lease that ran out (and was claimed again
 /// elsewhere) or a reminder that was set again while it fired is never deleted by mistake.
 /// </summary>
-public sealed record ClaimedMessage(GrainKey Target, string Name, OutboxMessageKind Kind, byte[]? Body, int Attempts, string ClaimToken);
+public sealed record ClaimedMessage(GrainKey Target, string Name, OutboxMessageKind Kind, byte[]? Body, int Attempts, string ClaimToken)
+{
+    /// <summary>
+    /// How many of its target's events a claim headed by this message may take, this one included: what
+    /// <paramref name="maxRun"/> allows the target's grain type for an event, one for anything else.
+    /// </summary>
+    public int RunLength(Func<string, int>? maxRun) => Kind == OutboxMessageKind.Event && maxRun is not null ? maxRun(Target.Type) : 1;
+}

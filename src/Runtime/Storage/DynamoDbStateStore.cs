@@ -226,14 +226,12 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
             // Claim in rounds of as many as are still wanted; a candidate another silo took first is skipped.
             var round = candidates.Skip(next).Take(limit - heads).ToList();
             next += round.Count;
-            var runs = await Task.WhenAll(round.Select(c => TryClaimRunAsync(c, RunOf(c), nowMs, until, token, owner, cancellationToken)));
+            var runs = await Task.WhenAll(round.Select(c => TryClaimRunAsync(c, maxRun, nowMs, until, token, owner, cancellationToken)));
             heads += runs.Count(r => r.Count > 0);
             claimed.AddRange(runs.SelectMany(r => r));
         }
 
         return claimed;
-
-        int RunOf(Candidate candidate) => candidate.IsEvent && maxRun is not null ? maxRun(candidate.Pk[..candidate.Pk.IndexOf('/', StringComparison.Ordinal)]) : 1;
     }
 
     public async Task CompleteMessageAsync(ClaimedMessage message, CancellationToken cancellationToken = default)
@@ -581,17 +579,17 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
     }
 
     /// <summary>
-    /// The candidate if it is its target's head, then up to <paramref name="run"/> - 1 of the events behind it. The
+    /// The candidate if it is its target's head, then as many of the events behind it as <paramref name="maxRun"/> allows. The
     /// run ends at the first of those not claimed (not due, or gone); any claimed after such a gap are delivered when
     /// their lease runs out, after the one in the gap, so the target's order holds.
     /// </summary>
-    private async Task<IReadOnlyList<ClaimedMessage>> TryClaimRunAsync(Candidate candidate, int run, long nowMs, long until, string token, string? owner, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ClaimedMessage>> TryClaimRunAsync(Candidate candidate, Func<string, int>? maxRun, long nowMs, long until, string token, string? owner, CancellationToken cancellationToken)
     {
         if (candidate.IsEvent && await HasEarlierEventAsync(candidate, cancellationToken))
             return [];
         if (await TryClaimAsync(candidate.Pk, candidate.Sk, candidate.IsEvent, nowMs, until, token, owner, cancellationToken) is not { } head)
             return [];
-        if (run <= 1)
+        if (head.RunLength(maxRun) is not (var run and > 1))
             return [head];
 
         var behind = await EventsBehindAsync(candidate, run - 1, cancellationToken);
@@ -622,11 +620,9 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
                     {
                         TableName = _outbox,
                         Key = Key(pk, sk),
-                        UpdateExpression = owner is null ? "SET due_at = :until, claim_token = :token REMOVE claim_owner" : "SET due_at = :until, claim_token = :token, claim_owner = :owner",
-                        ConditionExpression = "due_at <= :now",
-                        ExpressionAttributeValues = owner is null
-                            ? new() { [":until"] = N(until), [":token"] = S(token), [":now"] = N(nowMs) }
-                            : new() { [":until"] = N(until), [":token"] = S(token), [":now"] = N(nowMs), [":owner"] = S(owner) },
+                        UpdateExpression = ClaimUpdate(owner),
+                        ConditionExpression = ClaimCondition,
+                        ExpressionAttributeValues = ClaimValues(nowMs, until, token, owner),
                     },
                 })],
             }, cancellationToken);
@@ -661,13 +657,7 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
             return [];
         }
 
-        var slash = pk.IndexOf('/', StringComparison.Ordinal);
-        var target = new GrainKey(pk[..slash], pk[(slash + 1)..]);
-        return [.. names.TakeWhile(items.ContainsKey).Select(sk => new ClaimedMessage(
-            target, sk, OutboxMessageKind.Event,
-            items[sk].TryGetValue("msg_body", out var body) ? body.B.ToArray() : null,
-            int.Parse(items[sk]["attempt_count"].N, CultureInfo.InvariantCulture),
-            token))];
+        return [.. names.TakeWhile(items.ContainsKey).Select(sk => Claimed(pk, sk, isEvent: true, items[sk], token))];
     }
 
     /// <summary>The lease is the due time moved forward: a claimed message is due again when its lease runs out.</summary>
@@ -680,22 +670,12 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
             {
                 TableName = _outbox,
                 Key = Key(pk, sk),
-                UpdateExpression = owner is null ? "SET due_at = :until, claim_token = :token REMOVE claim_owner" : "SET due_at = :until, claim_token = :token, claim_owner = :owner",
-                ConditionExpression = "due_at <= :now", // false for a deleted item too: a claim never resurrects one
-                ExpressionAttributeValues = owner is null
-                    ? new() { [":until"] = N(until), [":token"] = S(token), [":now"] = N(nowMs) }
-                    : new() { [":until"] = N(until), [":token"] = S(token), [":now"] = N(nowMs), [":owner"] = S(owner) },
+                UpdateExpression = ClaimUpdate(owner),
+                ConditionExpression = ClaimCondition,
+                ExpressionAttributeValues = ClaimValues(nowMs, until, token, owner),
                 ReturnValues = ReturnValue.ALL_NEW,
             }, cancellationToken);
-            var item = response.Attributes;
-            var slash = pk.IndexOf('/', StringComparison.Ordinal);
-            return new ClaimedMessage(
-                new GrainKey(pk[..slash], pk[(slash + 1)..]),
-                sk,
-                isEvent ? OutboxMessageKind.Event : OutboxMessageKind.Reminder,
-                item.TryGetValue("msg_body", out var body) ? body.B.ToArray() : null,
-                int.Parse(item["attempt_count"].N, CultureInfo.InvariantCulture),
-                token);
+            return Claimed(pk, sk, isEvent, response.Attributes, token);
         }
         catch (ConditionalCheckFailedException)
         {
@@ -782,6 +762,30 @@ public sealed class DynamoDbStateStore : IGrainStateStore, IDisposable
     }
 
     private static string TargetPk(GrainKey target) => $"{target.Type}/{target.Key}";
+
+    private static GrainKey TargetOf(string pk)
+    {
+        var slash = pk.IndexOf('/', StringComparison.Ordinal);
+        return new GrainKey(pk[..slash], pk[(slash + 1)..]);
+    }
+
+    /// <summary>A claim is the due time moved to the lease's end, under this claim's token and owner.</summary>
+    private static string ClaimUpdate(string? owner) =>
+        owner is null ? "SET due_at = :until, claim_token = :token REMOVE claim_owner" : "SET due_at = :until, claim_token = :token, claim_owner = :owner";
+
+    /// <summary>False for a message claimed by someone else, and for a deleted one too: a claim never resurrects a message.</summary>
+    private const string ClaimCondition = "due_at <= :now";
+
+    private static Dictionary<string, AttributeValue> ClaimValues(long nowMs, long until, string token, string? owner) => owner is null
+        ? new() { [":until"] = N(until), [":token"] = S(token), [":now"] = N(nowMs) }
+        : new() { [":until"] = N(until), [":token"] = S(token), [":now"] = N(nowMs), [":owner"] = S(owner) };
+
+    /// <summary>A claimed message from its stored item (what a claim returned, or a read after it).</summary>
+    private static ClaimedMessage Claimed(string pk, string sk, bool isEvent, Dictionary<string, AttributeValue> item, string token) => new(
+        TargetOf(pk), sk, isEvent ? OutboxMessageKind.Event : OutboxMessageKind.Reminder,
+        item.TryGetValue("msg_body", out var body) ? body.B.ToArray() : null,
+        int.Parse(item["attempt_count"].N, CultureInfo.InvariantCulture),
+        token);
 
     /// <summary>A stable hash (string.GetHashCode differs between processes): FNV-1a of the message key.</summary>
     private static string Shard(GrainKey target, string name) =>

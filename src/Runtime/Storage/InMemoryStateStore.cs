@@ -77,18 +77,22 @@ public sealed class InMemoryStateStore : IGrainStateStore
                 if (message.Kind == OutboxMessageKind.Event && _outbox.Values.Any(m => m.IsEarlierEventFor(message))) continue;
 
                 heads++;
-                var run = message.Kind == OutboxMessageKind.Event ? maxRun?.Invoke(message.Target.Type) ?? 1 : 1;
-                var behind = _outbox.Values.Where(m => message.IsEarlierEventFor(m)).OrderBy(m => m.Sequence).Take(run - 1).TakeWhile(m => m.DueAt <= now && m.LeaseUntil <= now);
-                foreach (var taken in behind.Prepend(message).ToList())
-                {
-                    taken.ClaimToken = token;
-                    taken.ClaimOwner = owner;
-                    taken.LeaseUntil = now + lease;
-                    claimed.Add(new ClaimedMessage(taken.Target, taken.Name, taken.Kind, taken.Body, taken.Attempts, token));
-                }
+                var head = Claim(message);
+                var behind = _outbox.Values.Where(m => message.IsEarlierEventFor(m)).OrderBy(m => m.Sequence)
+                    .Take(head.RunLength(maxRun) - 1).TakeWhile(m => m.DueAt <= now && m.LeaseUntil <= now).ToList();
+                claimed.Add(head);
+                claimed.AddRange(behind.Select(Claim));
             }
 
             return Task.FromResult<IReadOnlyList<ClaimedMessage>>(claimed);
+
+            ClaimedMessage Claim(StoredMessage taken)
+            {
+                taken.ClaimToken = token;
+                taken.ClaimOwner = owner;
+                taken.LeaseUntil = now + lease;
+                return new ClaimedMessage(taken.Target, taken.Name, taken.Kind, taken.Body, taken.Attempts, token);
+            }
         }
     }
 

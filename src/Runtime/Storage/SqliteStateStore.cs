@@ -520,8 +520,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             foreach (var head in heads)
             {
                 claimed.Add(head);
-                var run = head.Message.Kind == OutboxMessageKind.Event ? maxRun?.Invoke(head.Message.Target.Type) ?? 1 : 1;
-                if (run > 1)
+                if (head.Message.RunLength(maxRun) is var run and > 1)
                     claimed.AddRange(RunBehind(head, run - 1, now, token));
             }
 

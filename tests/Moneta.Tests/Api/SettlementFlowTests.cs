@@ -217,10 +217,8 @@ public sealed class SettlementFlowTests(SettlementFlowTests.Silo fixture) : ICla
         var charge = await pair.ChargeAsync("12.50");
         await pair.WaitForBatchAsync(b => SettlementScenario.Is(b, "open", lines: 1), "the charge is in the open batch");
 
-        // The event the charge's finalization committed, exactly as the outbox delivers it again after a crash.
-        var account = fixture.Silo.Services.GetRequiredService<IGrainFactory>().GetGrain<ISettlementAccountGrain>($"{pair.Mo.Id}/{pair.Publisher.Id}/EUR");
-        var finalizedAt = DateTimeOffset.Parse(charge["finalized_at"]!.GetValue<string>(), CultureInfo.InvariantCulture);
-        var redelivered = FlowEvents.New(SettlementLineReports.EventType, Id(charge), finalizedAt, new SettlementLine(Id(charge), SettlementLineKind.Charge, 12.50m));
+        var account = Account(pair);
+        var redelivered = LineEvent(charge, 12.50m);
         await account.HandleEvent(redelivered);
         await account.HandleEvent(redelivered);
         Assert.Equal(1, (await pair.BatchesAsync()).Single()!["line_count"]!.GetValue<int>());
@@ -247,8 +245,7 @@ public sealed class SettlementFlowTests(SettlementFlowTests.Silo fixture) : ICla
         var open = await pair.WaitForBatchAsync(b => SettlementScenario.Is(b, "open", lines: 2), "the later charges are in the next batch");
 
         // As the relay hands a run over after a crash: a line of the closed batch, the open batch's, one of them twice.
-        var account = fixture.Silo.Services.GetRequiredService<IGrainFactory>().GetGrain<ISettlementAccountGrain>($"{pair.Mo.Id}/{pair.Publisher.Id}/EUR");
-        await account.HandleEvents([LineEvent(first, 12.50m), LineEvent(second, 2.00m), LineEvent(third, 3.00m), LineEvent(second, 2.00m)]);
+        await Account(pair).HandleEvents([LineEvent(first, 12.50m), LineEvent(second, 2.00m), LineEvent(third, 3.00m), LineEvent(second, 2.00m)]);
 
         var batches = (await pair.BatchesAsync()).ToDictionary(b => Id(b!, "batch_id"));
         Assert.Equal(1, batches[Id(closed, "batch_id")]!["line_count"]!.GetValue<int>());
@@ -257,6 +254,10 @@ public sealed class SettlementFlowTests(SettlementFlowTests.Silo fixture) : ICla
         Assert.Equal(new[] { Id(second), Id(third) }.Order(StringComparer.Ordinal), lines.Select(l => Id(l!, "source_contract_id")));
     }
 
+    private ISettlementAccountGrain Account(SettlementScenario pair) =>
+        fixture.Silo.Services.GetRequiredService<IGrainFactory>().GetGrain<ISettlementAccountGrain>($"{pair.Mo.Id}/{pair.Publisher.Id}/EUR");
+
+    /// <summary>The event a charge's finalization committed, exactly as the outbox delivers it again after a crash.</summary>
     private static GrainEvent LineEvent(JsonNode charge, decimal amount) =>
         FlowEvents.New(SettlementLineReports.EventType, Id(charge), DateTimeOffset.Parse(charge["finalized_at"]!.GetValue<string>(), CultureInfo.InvariantCulture),
             new SettlementLine(Id(charge), SettlementLineKind.Charge, amount));
