@@ -87,6 +87,8 @@ metrics = [
     ("countersign p99 ms", lambda s: op(s, "countersign", "p99"), "{:.2f}"),
     ("silo cores", lambda s: s["silo"]["cpu_cores"], "{:.2f}"),
     ("silo CPU µs/step", lambda s: s["silo"]["cpu_per_step_microseconds"], "{:,.0f}"),
+    ("live activations after", lambda s: s["silo"]["activations"], "{:,.0f}"),
+    ("silo MB resident after", lambda s: s["silo"]["resident_after_mb"], "{:,.0f}"),
     ("KB/activation", lambda s: s["silo"]["bytes_per_activation"] / 1024, "{:.1f}"),
     ("steps/s ÷ raw ES256 pairs/s", lambda s: s["requests_per_second"] / s["bound"]["pairs_per_second"], "{:.3f}"),
     ("load generator cores", lambda s: s["client_cpu_cores"], "{:.2f}"),

@@ -168,6 +168,8 @@ internal sealed record SiloSummary(
     long? Activations,
     double? BytesPerActivation)
 {
+    private const long MinimumActivationsForAverage = 5_000;
+
     public static SiloSummary Of(LoadSummary load, SiloSample beforeLoad, SiloSample measureStart, SiloSample end, long? activationsBefore, long? activationsAfter)
     {
         var cpu = end.Cpu - measureStart.Cpu;
@@ -179,6 +181,7 @@ internal sealed record SiloSummary(
             beforeLoad.ResidentBytes / 1048576.0,
             end.ResidentBytes / 1048576.0,
             activationsAfter,
-            added > 0 ? (double)(end.ResidentBytes - beforeLoad.ResidentBytes) / added : null);
+            // Below a few thousand added activations the growth is mostly the heap, not the activations.
+            added >= MinimumActivationsForAverage ? (double)(end.ResidentBytes - beforeLoad.ResidentBytes) / added : null);
     }
 }

@@ -326,5 +326,9 @@ public sealed class ContractGrain(
 
         state.State = next;
         await state.WriteStateAsync();
+
+        // A finished contract never changes again and is rarely read: it leaves memory after this call instead of
+        // holding an activation for minutes (GrainLifetimes). A later read activates it from storage.
+        if (!next.IsPending) DeactivateOnIdle();
     }
 }

@@ -7,12 +7,21 @@ namespace Moneta.Grains.Settlements;
 /// The register of one source contract's line. It is written before the line is handed to a batch, and every
 /// redelivery hands it to that same batch again, which recognises it: so a line enters exactly one batch. It moves
 /// only when its batch answers that it closed without it (a routing that outlived its call), to the batch open now.
+/// A register is consulted once per delivery of its line's event (again only on a redelivery, or when its pair's
+/// terms release it from parking), so it leaves memory after every call: kept, one activation per charge would
+/// stay for minutes. The next call reads it back from storage.
 /// </summary>
 [GrainType("settlementline")]
 [CollectionAgeLimit(Minutes = GrainLifetimes.TransientMinutes)]
-public sealed class SettlementLineGrain([OutboxState] IOutboxState<SettlementLineState> state) : Grain, ISettlementLineGrain
+public sealed class SettlementLineGrain([OutboxState] IOutboxState<SettlementLineState> state) : Grain, ISettlementLineGrain, IIncomingGrainCallFilter
 {
     private SettlementLineState Register => state.State;
+
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        await context.Invoke();
+        DeactivateOnIdle();
+    }
 
     public async Task<SettlementBatchRef> Route(SettlementBatchRef open, SettlementLine? line)
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Moneta.Contracts;
 using Moneta.GrainModel;
 using Moneta.Grains;
 using Moneta.Grains.Settlements;
@@ -252,6 +253,29 @@ public sealed class SettlementFlowTests(SettlementFlowTests.Silo fixture) : ICla
         Assert.Equal(2, batches[Id(open, "batch_id")]!["line_count"]!.GetValue<int>());
         var lines = await SettlementScenario.LinesAsync(pair.Mo, Id(open, "batch_id"));
         Assert.Equal(new[] { Id(second), Id(third) }.Order(StringComparer.Ordinal), lines.Select(l => Id(l!, "source_contract_id")));
+    }
+
+    [Fact]
+    public async Task A_finalized_charge_and_its_line_register_leave_memory_and_answer_from_storage_when_read_again()
+    {
+        var pair = await SettlementScenario.CreateAsync(fixture.Silo);
+        await pair.AgreeTermsAsync(minimumPayout: "0");
+        var pending = await pair.Parties.InitiateAsync(pair.Parties.Initiation(amount: "1.00"));
+        var charge = await pair.ChargeAsync("4.00");
+        await pair.WaitForBatchAsync(b => SettlementScenario.Is(b, "open", lines: 1), "the finalized charge is in the open batch");
+
+        var grains = fixture.Silo.Services.GetRequiredService<IGrainFactory>();
+        Assert.Equal(1, await ActivationsOf(grains.GetGrain<IContractGrain>(Id(pending)))); // still waiting for the publisher
+        await Eventually.TrueAsync(async () =>
+            await ActivationsOf(grains.GetGrain<IContractGrain>(Id(charge))) == 0 && await ActivationsOf(grains.GetGrain<ISettlementLineGrain>(Id(charge))) == 0,
+            because: "a finished contract and its assigned line register are not kept in memory");
+
+        var read = await Json.ReadAsync(await pair.Mo.Http.GetAsync($"/api/v1/contracts/{Id(charge)}"), HttpStatusCode.OK);
+        Assert.Equal(("finalized", charge["signatures_map"]!.ToJsonString()), (read["status"]!.GetValue<string>(), read["signatures_map"]!.ToJsonString()));
+        await Account(pair).HandleEvent(LineEvent(charge, 4.00m));
+        Assert.Equal(1, (await pair.BatchesAsync()).Single()!["line_count"]!.GetValue<int>());
+
+        Task<int> ActivationsOf(IAddressable grain) => grains.GetGrain<IManagementGrain>(0).GetGrainActivationCount((GrainReference)grain);
     }
 
     private ISettlementAccountGrain Account(SettlementScenario pair) =>
