@@ -1,3 +1,5 @@
+using Moneta.Organizations;
+
 namespace Moneta.Contracts;
 
 /// <summary>
@@ -7,8 +9,11 @@ namespace Moneta.Contracts;
 [Alias("Moneta.IContractGrain")]
 public interface IContractGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the contract with the initiator's signature. Sending the identical request again returns the contract.</summary>
-    Task<ContractInitiated> Initiate(ContractInitiation initiation, string callerId);
+    /// <summary>
+    /// Creates the contract with the initiator's signature. Sending the identical request again returns the contract.
+    /// <paramref name="caller"/> is the calling organization as the front door read it for this request.
+    /// </summary>
+    Task<ContractInitiated> Initiate(ContractInitiation initiation, OrganizationView caller);
 
     /// <summary>
     /// Creates a contract Moneta issues itself, signed by Moneta first. Issuing the same terms again returns the
@@ -16,7 +21,8 @@ public interface IContractGrain : IGrainWithStringKey
     /// </summary>
     Task<ContractView> Issue(ContractIssue issue);
 
-    Task<ContractView> Sign(string role, string signature, string callerId);
+    /// <summary>The caller's signature for its role's turn; <paramref name="caller"/> as for <see cref="Initiate"/>.</summary>
+    Task<ContractView> Sign(string role, string signature, OrganizationView caller);
 
     Task<ContractView> Reject(string role, string reason, string signature, string callerId);
 

@@ -63,7 +63,11 @@ public static class MonetaBearer
         {
             context.HttpContext.Items[InactiveOrganizationItem] = organization?.Status ?? OrganizationStatuses.Destroyed;
             context.Fail("organization not active");
+            return;
         }
+
+        // A contract step checks its signer's standing and keys: this read serves it too (Caller.Party).
+        context.HttpContext.Items[Caller.OrganizationItem] = organization;
     }
 
     private static IResult ChallengeProblem(JwtBearerChallengeContext context)

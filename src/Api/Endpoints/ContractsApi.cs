@@ -43,7 +43,7 @@ public static class ContractsApi
     /// <summary>201 when this request created the contract; 200 when it is a retry of the one that did.</summary>
     internal static async Task<Results<Created<ContractView>, Ok<ContractView>>> InitiateAsync(ContractInitiation initiation, Caller caller, IGrainFactory grains)
     {
-        var (contract, created) = await grains.GetGrain<IContractGrain>(initiation.ContractId).Initiate(initiation, caller.PartyId);
+        var (contract, created) = await grains.GetGrain<IContractGrain>(initiation.ContractId).Initiate(initiation, caller.Party);
         return created ? TypedResults.Created($"/api/v1/contracts/{contract.ContractId}", contract) : TypedResults.Ok(contract);
     }
 
@@ -74,7 +74,7 @@ public static class ContractsApi
         Require.Id(id, "id");
         var role = Require.Text(request.Role, "role", 32);
         var signature = Require.Text(request.Signature, "signature", 8192);
-        return TypedResults.Ok(await grains.GetGrain<IContractGrain>(id).Sign(role, signature, caller.PartyId));
+        return TypedResults.Ok(await grains.GetGrain<IContractGrain>(id).Sign(role, signature, caller.Party));
     }
 
     public static async Task<Ok<ContractView>> Reject(string id, RejectContractRequest request, Caller caller, IGrainFactory grains)

@@ -33,13 +33,13 @@ public sealed class ContractGrain(
 
     private string ContractId => this.GetPrimaryKeyString();
 
-    public async Task<ContractInitiated> Initiate(ContractInitiation initiation, string callerId)
+    public async Task<ContractInitiated> Initiate(ContractInitiation initiation, OrganizationView caller)
     {
         var digest = SigningInput.Digest(JsonSerializer.SerializeToElement(initiation));
         if (state.RecordExists)
         {
             // Only a party's retry gets the contract back; to anyone else a used id is just taken.
-            return Contract.InitiationDigest == digest && Contract.IsParty(callerId)
+            return Contract.InitiationDigest == digest && Contract.IsParty(caller.Id)
                 ? new ContractInitiated(View(Contract), Created: false)
                 : throw DomainException.Conflict(ErrorCodes.ContractIdInUse, $"Contract '{ContractId}' already exists with different terms; choose a new contract_id.");
         }
@@ -51,10 +51,10 @@ public sealed class ContractGrain(
         EnsureMPassAsTemplateSays(template, initiation.MpassId);
         var now = clock.GetUtcNow();
         var draft = ContractState.Draft(ContractId, template, initiation.MoId, initiation.PublisherId, initiation.MpassId, initiation.Payload, digest, now);
-        if (draft.PartyOf(template.InitiatorRole) != callerId)
+        if (draft.PartyOf(template.InitiatorRole) != caller.Id)
             throw DomainException.Forbidden(ErrorCodes.NotInitiator, $"Template {template.Name} is initiated by the {template.InitiatorRole}; sign in as that party.");
 
-        var parties = await EnsureInGoodStandingAsync(draft);
+        var parties = await EnsureInGoodStandingAsync(draft, caller);
         var kid = VerifyParty(parties[template.InitiatorRole], initiation.Signature, SigningInput.For(draft, template.InitiatorRole, previous: null), now);
         // Moneta countersigns only terms its flow accepts: checked after the initiator's signature, before anything is stored.
         await flows.For(template.Name).CheckTermsAsync(draft, template, GrainFactory, now);
@@ -83,10 +83,10 @@ public sealed class ContractGrain(
         return View(Contract);
     }
 
-    public async Task<ContractView> Sign(string role, string signature, string callerId)
+    public async Task<ContractView> Sign(string role, string signature, OrganizationView caller)
     {
-        await EnsureVisibleAndCurrentAsync(callerId);
-        EnsureCallerHolds(role, callerId);
+        await EnsureVisibleAndCurrentAsync(caller.Id);
+        EnsureCallerHolds(role, caller.Id);
 
         if (Contract.Signatures.FirstOrDefault(s => s.Role == role) is { } existing)
         {
@@ -97,7 +97,7 @@ public sealed class ContractGrain(
 
         Contract.EnsurePending();
         EnsureTurnOf(role);
-        var parties = await EnsureInGoodStandingAsync(Contract);
+        var parties = await EnsureInGoodStandingAsync(Contract, caller);
         var now = clock.GetUtcNow();
         var kid = VerifyParty(parties[role], signature, SigningInput.For(Contract, role, Contract.LastSignature), now);
         await CommitAsync(CountersignIfMonetaNext(Contract.WithSignature(role, signature, kid, now), now));
@@ -243,26 +243,27 @@ public sealed class ContractGrain(
     /// <summary>
     /// Both parties active, and the mPass active and issued by the MO: at initiation and again at every signature,
     /// so suspending a party or revoking the mPass stops the contracts in flight, not only new ones. A party may
-    /// still decline (reject), and the initiator may still void.
+    /// still decline (reject), and the initiator may still void. The signer's organization is the one the front door
+    /// read from its grain at the start of this request (ADR 0012 §10); the other party's is read here.
     /// </summary>
-    private async Task<Dictionary<string, OrganizationView>> EnsureInGoodStandingAsync(ContractState contract)
+    private async Task<Dictionary<string, OrganizationView>> EnsureInGoodStandingAsync(ContractState contract, OrganizationView caller)
     {
         var mpass = contract.MpassId is null ? Task.CompletedTask : EnsureMPassUsableAsync(contract);
-        var parties = await LoadPartiesAsync(contract);
+        var mo = ActivePartyAsync(contract.MoId, OrganizationKinds.Mo, caller);
+        var publisher = ActivePartyAsync(contract.PublisherId, OrganizationKinds.Publisher, caller);
+        var parties = new Dictionary<string, OrganizationView> { [Roles.Mo] = await mo, [Roles.Publisher] = await publisher };
         await mpass;
         return parties;
     }
 
-    private async Task<Dictionary<string, OrganizationView>> LoadPartiesAsync(ContractState draft)
-    {
-        var mo = LoadActivePartyAsync(draft.MoId, OrganizationKinds.Mo);
-        var publisher = LoadActivePartyAsync(draft.PublisherId, OrganizationKinds.Publisher);
-        return new() { [Roles.Mo] = await mo, [Roles.Publisher] = await publisher };
-    }
+    private Task<OrganizationView> ActivePartyAsync(string organizationId, string kind, OrganizationView caller) =>
+        organizationId == caller.Id ? Task.FromResult(EnsureActive(caller, organizationId, kind)) : LoadActivePartyAsync(organizationId, kind);
 
-    private async Task<OrganizationView> LoadActivePartyAsync(string organizationId, string? kind = null)
+    private async Task<OrganizationView> LoadActivePartyAsync(string organizationId, string? kind = null) =>
+        EnsureActive(await GrainFactory.GetGrain<IOrganizationGrain>(organizationId).Find(), organizationId, kind);
+
+    private static OrganizationView EnsureActive(OrganizationView? organization, string organizationId, string? kind)
     {
-        var organization = await GrainFactory.GetGrain<IOrganizationGrain>(organizationId).Find();
         if (organization is null || (kind is not null && organization.Kind != kind))
             throw DomainException.NotFound(ErrorCodes.OrganizationNotFound, $"No {kind ?? "organization"} has id '{organizationId}'.");
         if (!organization.IsActive)
