@@ -66,8 +66,6 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             attempts    INTEGER NOT NULL DEFAULT 0,
             UNIQUE (target_type, target_key, name)
         );
-        CREATE INDEX IF NOT EXISTS outbox_due ON outbox (due_at);
-        CREATE INDEX IF NOT EXISTS outbox_by_target ON outbox (target_type, target_key, kind, sequence);
         CREATE INDEX IF NOT EXISTS outbox_event_heads ON outbox (target_type, target_key, sequence) WHERE kind = 'event';
         CREATE INDEX IF NOT EXISTS outbox_due_reminders ON outbox (due_at) WHERE kind = 'reminder';
         """;
@@ -79,10 +77,16 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         ("grains", "expires_at", "expires_at INTEGER"),
     ];
 
-    /// <summary>Indexes on added columns, created after the columns exist.</summary>
+    /// <summary>
+    /// Indexes on added columns, created after the columns exist; and indexes no statement uses any more, dropped
+    /// from files created by earlier versions: every outbox row paid for them twice (insert and delete). The due
+    /// query walks <c>outbox_event_heads</c> and <c>outbox_due_reminders</c>; a message is found by its unique key.
+    /// </summary>
     private const string AddedIndexes = """
         CREATE INDEX IF NOT EXISTS outbox_claims ON outbox (claim_owner) WHERE claim_owner IS NOT NULL;
         CREATE INDEX IF NOT EXISTS grains_expiring ON grains (expires_at) WHERE expires_at IS NOT NULL;
+        DROP INDEX IF EXISTS outbox_due;
+        DROP INDEX IF EXISTS outbox_by_target;
         """;
 
     /// <summary>Most expired states one sweep deletes in one transaction, so the writer is never held long.</summary>

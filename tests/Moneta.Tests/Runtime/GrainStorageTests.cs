@@ -1,5 +1,7 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moneta.GrainModel;
+using Moneta.Runtime.Messaging;
 using Moneta.Runtime.Storage;
 using Moneta.Tests.Support;
 using Orleans.Storage;
@@ -130,6 +132,39 @@ public sealed class GrainStorageTests : IDisposable
         await using var reopened = new SqliteStateStore(new SqliteStorageOptions { Path = path }, NullLogger<SqliteStateStore>.Instance);
         Assert.Equal(500, (await ReadAll(reopened, "all", "x", pageSize: 200, grainType: "thing")).Count);
         Assert.Equal(new byte[] { 42 }, (await reopened.ReadAsync(new GrainKey("thing", "t42")))!.Data);
+    }
+
+    [Fact]
+    public async Task A_sqlite_file_from_an_earlier_version_drops_the_outbox_indexes_no_statement_uses_and_keeps_its_messages()
+    {
+        var path = Path.Combine(_directory.Path, "earlier.db");
+        var due = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await using (var storage = new SqliteStateStore(new SqliteStorageOptions { Path = path }, NullLogger<SqliteStateStore>.Instance))
+        {
+            await storage.WriteAsync(new GrainKey("thing", "sender"), [1], [], null,
+                [new(new GrainKey("journal", "j1"), "event-1", OutboxMessageKind.Event, [1], due), new(new GrainKey("thing", "sender"), "wake", OutboxMessageKind.Reminder, null, due)]);
+        }
+
+        // The indexes every outbox row of an earlier version was written to.
+        await using (var earlier = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            earlier.Open();
+            using var command = earlier.CreateCommand();
+            command.CommandText = "CREATE INDEX outbox_due ON outbox (due_at); CREATE INDEX outbox_by_target ON outbox (target_type, target_key, kind, sequence);";
+            command.ExecuteNonQuery();
+        }
+
+        await using var reopened = new SqliteStateStore(new SqliteStorageOptions { Path = path }, NullLogger<SqliteStateStore>.Instance);
+        await using (var check = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            check.Open();
+            using var command = check.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('outbox_due', 'outbox_by_target')";
+            Assert.Equal(0L, (long)command.ExecuteScalar()!);
+        }
+
+        var claimed = await reopened.ClaimDueMessagesAsync(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), limit: 10);
+        Assert.Equal(["event-1", "wake"], claimed.Select(m => m.Name).Order(StringComparer.Ordinal));
     }
 
     public void Dispose() => _directory.Dispose();
