@@ -119,23 +119,23 @@ public abstract class ClusterTests : IAsyncLifetime
     public async Task Calls_to_one_contract_through_every_silo_reach_one_activation_without_a_storage_conflict()
     {
         var scenario = await ContractScenario.CreateAsync(_cluster.First);
-        var contracts = new List<string>();
+        var management = _cluster.First.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
         for (var i = 0; i < 6; i++)
         {
             var contract = await Json.ReadAsync(await ClientOf(_cluster.Silos[i % 3], scenario.Mo).PostAsJsonAsync("/api/v1/contracts", scenario.Initiation()), HttpStatusCode.Created);
             var id = contract["contract_id"]!.GetValue<string>();
-            contracts.Add(id);
-            // Read through every silo, concurrently, then sign through yet another.
+            // Read through every silo, concurrently: the pending contract still has one activation in the cluster.
             await Task.WhenAll(_cluster.Silos.SelectMany(silo => Enumerable.Range(0, 3).Select(async _ =>
                 await Json.ReadAsync(await ClientOf(silo, scenario.Publisher).GetAsync($"/api/v1/contracts/{id}"), HttpStatusCode.OK))));
+            Assert.Single(await management.GetDetailedGrainStatistics(), a => a.GrainId == GrainId.Create("contract", id));
+
+            // Then sign through yet another silo (the finished contract leaves memory after it) and read it back everywhere.
             var body = new { role = "publisher", signature = scenario.Publisher.Sign(contract, "publisher", ContractScenario.MonetaSignature(contract)) };
             await Json.ReadAsync(await ClientOf(_cluster.Silos[(i + 1) % 3], scenario.Publisher).PostAsJsonAsync($"/api/v1/contracts/{id}/signatures", body), HttpStatusCode.OK);
+            await Task.WhenAll(_cluster.Silos.Select(async silo =>
+                Assert.Equal("finalized", (await Json.ReadAsync(await ClientOf(silo, scenario.Mo).GetAsync($"/api/v1/contracts/{id}"), HttpStatusCode.OK))["status"]!.GetValue<string>())));
         }
 
-        var management = _cluster.First.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
-        var activations = await management.GetDetailedGrainStatistics();
-        foreach (var id in contracts)
-            Assert.Single(activations, a => a.GrainId == GrainId.Create("contract", id));
         Assert.All(_cluster.Silos, silo => Assert.Equal(0, silo.Services.GetRequiredService<MonetaGrainStorage>().StaleWrites));
     }
 
