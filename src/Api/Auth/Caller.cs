@@ -43,12 +43,12 @@ public sealed record Caller(bool IsAdmin, string? OrganizationId, string? Organi
             throw DomainException.Forbidden(ErrorCodes.Forbidden, "Only the organization itself or an administrator may do this.");
     }
 
-    private static DomainException NotAParty() =>
-        DomainException.Forbidden(ErrorCodes.Forbidden, "This step is taken by a partner organization with its own access token, not by the administrator.");
-
     public void EnsureAdmin()
     {
         if (!IsAdmin)
             throw DomainException.Forbidden(ErrorCodes.Forbidden, "Only an administrator may do this.");
     }
+
+    private static DomainException NotAParty() =>
+        DomainException.Forbidden(ErrorCodes.Forbidden, "This step is taken by a partner organization with its own access token, not by the administrator.");
 }

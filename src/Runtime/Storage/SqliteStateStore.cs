@@ -82,7 +82,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
     /// from files created by earlier versions: every outbox row paid for them twice (insert and delete). The due
     /// query walks <c>outbox_event_heads</c> and <c>outbox_due_reminders</c>; a message is found by its unique key.
     /// </summary>
-    private const string AddedIndexes = """
+    private const string IndexMigrations = """
         CREATE INDEX IF NOT EXISTS outbox_claims ON outbox (claim_owner) WHERE claim_owner IS NOT NULL;
         CREATE INDEX IF NOT EXISTS grains_expiring ON grains (expires_at) WHERE expires_at IS NOT NULL;
         DROP INDEX IF EXISTS outbox_due;
@@ -119,7 +119,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         Execute(_writer, "PRAGMA journal_mode=WAL;");
         Execute(_writer, Schema);
         AddMissingColumns(_writer);
-        Execute(_writer, AddedIndexes);
+        Execute(_writer, IndexMigrations);
         _writerLoop = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         _sweepLoop = Task.Run(() => SweepLoopAsync(options.ExpiredSweepInterval, _disposing.Token));
     }
