@@ -40,6 +40,12 @@ internal sealed record LoadSummary(
     IReadOnlyDictionary<string, string> ErrorSamples,
     IReadOnlyDictionary<string, long>? ServerGrainCalls)
 {
+    /// <summary>How many grain calls of each kind a signing step made on the silo, most frequent first (the measured window).</summary>
+    public IReadOnlyList<(string Call, double PerStep)> GrainCallsPerStep() =>
+        ServerGrainCalls is null || Requests == 0
+            ? []
+            : [.. ServerGrainCalls.OrderByDescending(call => call.Value).Select(call => (call.Key, (double)call.Value / Requests)).Where(call => call.Item2 >= 0.005)];
+
     /// <summary>With --webhooks: what arrived, how late after its event, and how long the backlog took to drain.</summary>
     public WebhookSummary? Webhooks { get; init; }
 
@@ -112,6 +118,13 @@ internal sealed record LoadSummary(
         text.AppendLine("  operation        count     mean      p50      p95      p99      max   (ms)");
         foreach (var op in Operations)
             text.AppendLine(c, $"  {op.Operation,-13} {op.Count,8} {op.Mean,8:0.00} {op.P50,8:0.00} {op.P95,8:0.00} {op.P99,8:0.00} {op.Max,8:0.00}");
+
+        if (GrainCallsPerStep() is { Count: > 0 } calls)
+        {
+            // Interfaces without their namespace: IOrganizationGrain.Find reads as well as Moneta.Organizations.IOrganizationGrain.Find.
+            var each = string.Join(", ", calls.Select(call => string.Create(c, $"{call.Call[(call.Call.LastIndexOf('.', call.Call.LastIndexOf('.') - 1) + 1)..]} {call.PerStep:0.00}")));
+            text.AppendLine(c, $"  grain calls      {calls.Sum(call => call.PerStep):0.00} per signing step: {each}");
+        }
 
         if (Silo is { } silo)
         {

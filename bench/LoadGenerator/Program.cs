@@ -109,6 +109,7 @@ using (context.Publisher)
     var progress = ReportProgressAsync(run, start, measureFrom, finished.Token);
     var refresh = RefreshTokensAsync(client, context, issuer, finished.Token);
     var cpuAtMeasureStart = CpuAtAsync(options.Warmup, silo, hardStop.Token);
+    var grainCallsAtMeasureStart = GrainCallsAtAsync(options.Warmup, client, hardStop.Token);
     var closing = mixed?.CloseBatchesAsync(options.CloseEvery, stopAt, hardStop.Token) ?? Task.CompletedTask;
 
     var records = await workers;
@@ -119,9 +120,9 @@ using (context.Publisher)
     await progress;
     await refresh;
 
-    var serverMetrics = await client.TryGetGrainCallsAsync(CancellationToken.None);
+    var grainCalls = GrainCallsBetween(await grainCallsAtMeasureStart, await client.TryGetGrainCallsAsync(CancellationToken.None));
     var (clientCpuAtMeasureStart, siloAtMeasureStart) = await cpuAtMeasureStart;
-    var summary = LoadSummary.From(options, records, measureFrom, cpuAtEnd - clientCpuAtMeasureStart, serverMetrics) with { Bound = bound };
+    var summary = LoadSummary.From(options, records, measureFrom, cpuAtEnd - clientCpuAtMeasureStart, grainCalls) with { Bound = bound };
     if (siloBeforeLoad is not null && siloAtMeasureStart is not null && siloAtEnd is not null)
     {
         var activations = await client.TryGetActivationsAsync(CancellationToken.None);
@@ -164,6 +165,26 @@ static async Task<(TimeSpan Client, SiloSample? Silo)> CpuAtAsync(TimeSpan delay
 
     return (Process.GetCurrentProcess().TotalProcessorTime, silo?.Sample());
 }
+
+static async Task<IReadOnlyDictionary<string, long>?> GrainCallsAtAsync(TimeSpan delay, MonetaClient client, CancellationToken cancellationToken)
+{
+    try
+    {
+        await Task.Delay(delay, cancellationToken);
+    }
+    catch (OperationCanceledException)
+    {
+    }
+
+    return await client.TryGetGrainCallsAsync(cancellationToken);
+}
+
+// The silo's Moneta grain calls made during the measured window (its counters are cumulative); null if either
+// scrape failed, e.g. against a build from before Orleans, which has no such counter.
+static IReadOnlyDictionary<string, long>? GrainCallsBetween(IReadOnlyDictionary<string, long>? start, IReadOnlyDictionary<string, long>? end) =>
+    start is null || end is null
+        ? null
+        : end.Select(call => (call.Key, Count: call.Value - start.GetValueOrDefault(call.Key))).Where(call => call.Count > 0).ToDictionary(call => call.Key, call => call.Count);
 
 static async Task ReportProgressAsync(LoadRun run, long start, long measureFrom, CancellationToken finished)
 {
