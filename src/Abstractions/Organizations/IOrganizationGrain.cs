@@ -25,6 +25,13 @@ public interface IOrganizationGrain : IGrainWithStringKey
     /// <summary>Signatures with the key made from now on are refused; what it signed before stays valid.</summary>
     Task<OrganizationView> RevokeKey(string kid, string reason, string actor);
 
+    /// <summary>
+    /// The event types the organization's webhook endpoints take, kept here by its endpoints grain so that a contract
+    /// step reads them with the organization instead of asking the endpoints grain (<see cref="Webhooks.WebhookInterest"/>).
+    /// Not a change of the organization: no audit event. Ignored while no organization is registered under this id.
+    /// </summary>
+    Task RecordWebhookInterest(Webhooks.WebhookInterest interest);
+
     /// <summary>A page of the audit log, oldest first; null cursor for the first (see <see cref="LifecycleTrail"/>).</summary>
     Task<LifecycleTrail?> Audit(string? cursor);
 }

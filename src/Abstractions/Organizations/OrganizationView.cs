@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Moneta.Webhooks;
 
 namespace Moneta.Organizations;
 
@@ -14,7 +16,8 @@ public sealed record OrganizationView(
     IReadOnlyList<string> Industries,
     IReadOnlyList<OrganizationKey> Keys,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    [property: JsonIgnore] WebhookInterest? WebhookInterest = null)
 {
     public bool IsActive => Status == OrganizationStatuses.Active;
 

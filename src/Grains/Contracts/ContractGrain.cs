@@ -58,7 +58,7 @@ public sealed class ContractGrain(
         var kid = VerifyParty(parties[template.InitiatorRole], initiation.Signature, SigningInput.For(draft, template.InitiatorRole, previous: null), now);
         // Moneta countersigns only terms its flow accepts: checked after the initiator's signature, before anything is stored.
         await flows.For(template.Name).CheckTermsAsync(draft, template, GrainFactory, now);
-        await CommitAsync(CountersignIfMonetaNext(draft.WithSignature(template.InitiatorRole, initiation.Signature, kid, now), now));
+        await CommitAsync(CountersignIfMonetaNext(draft.WithSignature(template.InitiatorRole, initiation.Signature, kid, now), now), parties.Values);
         return new ContractInitiated(View(Contract), Created: true);
     }
 
@@ -100,7 +100,7 @@ public sealed class ContractGrain(
         var parties = await EnsureInGoodStandingAsync(Contract, caller);
         var now = clock.GetUtcNow();
         var kid = VerifyParty(parties[role], signature, SigningInput.For(Contract, role, Contract.LastSignature), now);
-        await CommitAsync(CountersignIfMonetaNext(Contract.WithSignature(role, signature, kid, now), now));
+        await CommitAsync(CountersignIfMonetaNext(Contract.WithSignature(role, signature, kid, now), now), parties.Values);
         return View(Contract);
     }
 
@@ -312,11 +312,16 @@ public sealed class ContractGrain(
         if (!ReferenceEquals(current, Contract)) await CommitAsync(current);
     }
 
-    private async Task CommitAsync(ContractState next)
+    /// <summary>
+    /// Stores the next state with its events and reminders. A step that read its <paramref name="parties"/> tells
+    /// from them which events their webhook endpoints take (ADR 0012 §12); other steps ask the endpoints grains.
+    /// </summary>
+    private async Task CommitAsync(ContractState next, IEnumerable<OrganizationView>? parties = null)
     {
         var occurredAt = next.AuditLog[^1].At;
         await Task.WhenAll(ContractNotifications.Between(Contract, next).Select(notification => state.Outbox.AnnounceAsync(
-            GrainFactory, notification.Recipient, "contract", ContractId, notification.EventType, occurredAt, () => new ContractEventData(View(next), next.NextRole))));
+            GrainFactory, notification.Recipient, "contract", ContractId, notification.EventType, occurredAt, () => new ContractEventData(View(next), next.NextRole),
+            parties?.FirstOrDefault(party => party.Id == notification.Recipient)?.WebhookInterest)));
 
         if (!state.RecordExists)
             state.Outbox.RemindAt(ExpiryReminder, next.ExpiresAt);

@@ -36,6 +36,7 @@ public sealed class OrganizationGrain([OutboxState] IOutboxState<OrganizationSta
             Status = OrganizationStatuses.Pending,
             CreatedAt = now,
             UpdatedAt = now,
+            WebhookInterest = WebhookInterest.None, // endpoints are created for registered organizations only
         }.Record("registered", now, registration.Actor, to: OrganizationStatuses.Pending);
         foreach (var jwk in registration.Keys)
             registered = registered.WithKey(ToOrganizationKey(jwk, null, null, now), registration.Actor, now);
@@ -89,6 +90,13 @@ public sealed class OrganizationGrain([OutboxState] IOutboxState<OrganizationSta
     {
         EnsureExists();
         return await CommitAsync(state.State.WithKeyRevoked(kid, reason, actor, clock.GetUtcNow()));
+    }
+
+    public async Task RecordWebhookInterest(WebhookInterest interest)
+    {
+        if (!state.RecordExists || interest.Equals(state.State.WebhookInterest)) return;
+        state.State = state.State with { WebhookInterest = interest };
+        await state.WriteStateAsync();
     }
 
     public async Task<LifecycleTrail?> Audit(string? cursor)

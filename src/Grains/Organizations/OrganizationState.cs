@@ -5,6 +5,7 @@ using Moneta.Errors;
 using Moneta.GrainModel;
 using Moneta.Grains.Audit;
 using Moneta.Organizations;
+using Moneta.Webhooks;
 
 namespace Moneta.Grains.Organizations;
 
@@ -38,6 +39,10 @@ public sealed record OrganizationState : IIndexedState
 
     [Id(11)]
     public int SealedAuditSegments { get; init; }
+
+    /// <summary>What its webhook endpoints take (kept by the endpoints grain); null in states stored before it was kept.</summary>
+    [Id(12)]
+    public WebhookInterest? WebhookInterest { get; init; }
 
     /// <summary>Keys are never removed (they verify past signatures), so their number is bounded instead.</summary>
     public const int MaxKeys = 50;
@@ -107,7 +112,7 @@ public sealed record OrganizationState : IIndexedState
         yield return new IndexEntry("kind_status", $"{Kind}/{Status}", created);
     }
 
-    public OrganizationView ToView(string id) => new(id, Kind, Name, Mic, Status, Metadata, Services, Industries, Keys, CreatedAt, UpdatedAt);
+    public OrganizationView ToView(string id) => new(id, Kind, Name, Mic, Status, Metadata, Services, Industries, Keys, CreatedAt, UpdatedAt, WebhookInterest);
 
     public OrganizationState Record(string type, DateTimeOffset at, string actor, string? subject = null, string? from = null, string? to = null, string? reason = null) =>
         this with { AuditLog = LifecycleLog.Append(AuditLog, type, at, actor, subject, from, to, reason) };

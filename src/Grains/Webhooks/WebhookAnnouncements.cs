@@ -23,12 +23,15 @@ public static class WebhookAnnouncements
 
     /// <summary>
     /// Puts an event in the outbox if an endpoint of the organization wants its type; call it before the step's
-    /// write. The event's data is made only then.
+    /// write. The event's data is made only then. A caller that read the organization in this step passes its
+    /// <paramref name="interest"/> and saves the call to the endpoints grain; without one (null: an organization
+    /// stored before it kept its interest) the endpoints grain is asked.
     /// </summary>
     public static async Task AnnounceAsync(
-        this IGrainOutbox outbox, IGrainFactory grains, string organizationId, string subjectType, string subjectId, string eventType, DateTimeOffset occurredAt, Func<object> data)
+        this IGrainOutbox outbox, IGrainFactory grains, string organizationId, string subjectType, string subjectId, string eventType, DateTimeOffset occurredAt, Func<object> data,
+        WebhookInterest? interest = null)
     {
-        if (await grains.GetGrain<IWebhookEndpointsGrain>(organizationId).Wants(eventType))
+        if (interest?.Covers(eventType) ?? await grains.GetGrain<IWebhookEndpointsGrain>(organizationId).Wants(eventType))
             outbox.Announce(organizationId, subjectType, subjectId, NewEvent(eventType, occurredAt, data()));
     }
 

@@ -1,6 +1,7 @@
 using Moneta.Crypto;
 using Moneta.Errors;
 using Moneta.GrainModel;
+using Moneta.Organizations;
 using Moneta.Webhooks;
 
 namespace Moneta.Grains.Webhooks;
@@ -125,10 +126,23 @@ public sealed class WebhookEndpointsGrain(
             ?? throw DomainException.NotFound(ErrorCodes.WebhookEndpointNotFound, $"Organization '{OrganizationId}' has no webhook endpoint '{endpointId}'.");
     }
 
+    /// <summary>
+    /// Stores the change, keeping the organization's <see cref="WebhookInterest"/> a superset of what the endpoints
+    /// take: widened before the change is stored (so a step that starts after it is acknowledged announces the new
+    /// types), narrowed only after. A failure between the two leaves it wider, which costs a dispatcher a look.
+    /// </summary>
     private async Task CommitAsync(WebhookEndpointsState next)
     {
+        var (before, after) = (Registry.Interest, next.Interest);
+        var organization = GrainFactory.GetGrain<IOrganizationGrain>(OrganizationId);
+        if (!before.Covers(after))
+            await organization.RecordWebhookInterest(before.Union(after));
+
         state.State = next;
         await state.WriteStateAsync();
+
+        if (!after.Equals(before))
+            await organization.RecordWebhookInterest(after);
     }
 
     private string CheckedUrl(string url)

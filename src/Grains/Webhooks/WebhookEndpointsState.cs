@@ -1,4 +1,5 @@
 using Moneta.GrainModel;
+using Moneta.Webhooks;
 
 namespace Moneta.Grains.Webhooks;
 
@@ -8,6 +9,10 @@ public sealed record WebhookEndpointsState : IIndexedState
 {
     [Id(0)]
     public IReadOnlyList<WebhookEndpoint> Endpoints { get; init; } = [];
+
+    /// <summary>The event types the enabled endpoints take, together.</summary>
+    public WebhookInterest Interest =>
+        WebhookInterest.Of(Endpoints.Where(e => e.Status == WebhookEndpointStatuses.Enabled).Select(e => e.EventTypes));
 
     public WebhookEndpoint? Find(string endpointId) => Endpoints.FirstOrDefault(e => e.Id == endpointId);
 

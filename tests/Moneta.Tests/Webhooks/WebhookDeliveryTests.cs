@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Moneta.Organizations;
 using Moneta.Tests.Support;
 
 namespace Moneta.Tests.Webhooks;
@@ -59,6 +61,78 @@ public sealed class WebhookDeliveryTests
         var dispatchers = (await management.GetSimpleGrainStatistics()).Where(s => s.GrainType.Contains("WebhookDispatcher", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
         Assert.Equal(1, dispatchers); // the publisher's, for contract.finalized; nothing for the MO or for awaiting_signature
         Assert.Equal(["contract.finalized"], receiver.TypesAbout("/publisher", contractId));
+    }
+
+    [Fact]
+    public async Task An_endpoint_created_while_a_contract_is_pending_hears_its_next_step()
+    {
+        await using var cluster = await StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var scenario = await ContractScenario.CreateAsync(cluster.First);
+        var contract = await scenario.InitiateAsync(); // no endpoint yet: nothing is announced
+        var contractId = contract["contract_id"]!.GetValue<string>();
+
+        // Both parties' standing was read when the contract began; the next step reads it again, endpoints included:
+        // the publisher's by the front door (it signs), the MO's by the contract (the other party).
+        await receiver.SubscribeAsync(scenario.Mo, "/mo", "contract.finalized");
+        await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
+        await Json.ReadAsync(await scenario.PublisherSignsAsync(contract), HttpStatusCode.OK);
+
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.TypesAbout("/mo", contractId).Count == 1 && receiver.TypesAbout("/publisher", contractId).Count == 1),
+            because: "both parties hear of the finalization");
+        Assert.Equal(["contract.finalized"], receiver.TypesAbout("/publisher", contractId));
+        Assert.Equal(["contract.finalized"], receiver.TypesAbout("/mo", contractId));
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_starts_taking_a_type_hears_it_from_the_next_step_on()
+    {
+        await using var cluster = await StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var scenario = await ContractScenario.CreateAsync(cluster.First);
+        var endpointId = await receiver.SubscribeAsync(scenario.Publisher, "/publisher", "contract.finalized");
+        var before = await scenario.InitiateAsync();
+
+        var endpointUrl = $"/api/v1/organizations/publisher/{scenario.Publisher.Id}/webhooks/{endpointId}";
+        var types = new[] { "contract.awaiting_signature", "contract.finalized" };
+        await Json.ReadAsync(await scenario.Publisher.Http.PutAsJsonAsync(endpointUrl, new { event_types = types }), HttpStatusCode.OK);
+        var after = await scenario.InitiateAsync();
+        await Json.ReadAsync(await scenario.PublisherSignsAsync(before), HttpStatusCode.OK);
+        await Json.ReadAsync(await scenario.PublisherSignsAsync(after), HttpStatusCode.OK);
+
+        var (beforeId, afterId) = (before["contract_id"]!.GetValue<string>(), after["contract_id"]!.GetValue<string>());
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.TypesAbout("/publisher", beforeId).Count == 1 && receiver.TypesAbout("/publisher", afterId).Count == 2),
+            because: "three webhooks arrive");
+        Assert.Equal(["contract.finalized"], receiver.TypesAbout("/publisher", beforeId));
+        Assert.Equal(types, receiver.TypesAbout("/publisher", afterId));
+    }
+
+    [Fact]
+    public async Task An_organization_stored_before_it_kept_its_webhook_interest_still_hears_its_contracts()
+    {
+        await using var cluster = await StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var scenario = await ContractScenario.CreateAsync(cluster.First);
+        await receiver.SubscribeAsync(scenario.Publisher, "/publisher");
+
+        // The file as an earlier version left it: the organizations without webhook_interest, read again from storage.
+        await using (var file = new SqliteConnection($"Data Source={Path.Combine(cluster.Directory.Path, "moneta.db")};Pooling=false"))
+        {
+            await file.OpenAsync();
+            await using var strip = file.CreateCommand();
+            strip.CommandText = "UPDATE grains SET data = CAST(json_remove(CAST(data AS TEXT), '$.webhook_interest') AS BLOB) WHERE grain_type = 'organization'";
+            Assert.Equal(2, await strip.ExecuteNonQueryAsync());
+        }
+
+        var grains = cluster.First.Services.GetRequiredService<IGrainFactory>();
+        await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Null((await grains.GetGrain<IOrganizationGrain>(scenario.Publisher.Id).Find())!.WebhookInterest);
+
+        var contract = await scenario.InitiateAsync();
+        await Json.ReadAsync(await scenario.PublisherSignsAsync(contract), HttpStatusCode.OK);
+        var contractId = contract["contract_id"]!.GetValue<string>();
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.TypesAbout("/publisher", contractId).Count == 2), because: "both webhooks arrive");
+        Assert.Equal(["contract.awaiting_signature", "contract.finalized"], receiver.TypesAbout("/publisher", contractId));
     }
 
     [Fact]
