@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -51,7 +52,17 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             grain_key  TEXT NOT NULL,
             PRIMARY KEY (grain_type, index_name, index_key, sort_key, grain_key)
         ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS grain_index_by_grain ON grain_index (grain_type, grain_key);
+        -- Each grain's index entries as written with it (a JSON array of [index_name, index_key, sort_key]), so a
+        -- write finds the entries it replaces without an index by grain: keyed by the grain's rowid, a new grain's
+        -- list lands beside the lists of the grains written just before it, not on a page of its own.
+        CREATE TABLE IF NOT EXISTS grain_index_entries (
+            grain_rowid INTEGER PRIMARY KEY,
+            entries     BLOB NOT NULL
+        );
+        CREATE TRIGGER IF NOT EXISTS grain_index_entries_follow_grain AFTER DELETE ON grains
+        BEGIN
+            DELETE FROM grain_index_entries WHERE grain_rowid = old.rowid;
+        END;
         CREATE TABLE IF NOT EXISTS outbox (
             sequence    INTEGER PRIMARY KEY AUTOINCREMENT, -- write order: a target's events are handed out in it
             target_type TEXT NOT NULL,
@@ -89,6 +100,20 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         DROP INDEX IF EXISTS outbox_by_target;
         """;
 
+    /// <summary>
+    /// A file from before <c>grain_index_entries</c> found a grain's entries through an index by grain, written at a
+    /// random page for every grain (a third of the WAL's pages under load). Its grains' lists are filled in from
+    /// that index once, in one transaction, and the index is dropped. Every process sharing a file must run a
+    /// version that keeps the lists.
+    /// </summary>
+    private const string IndexByGrainMigration = """
+        INSERT OR IGNORE INTO grain_index_entries (grain_rowid, entries)
+            SELECT g.rowid, CAST(json_group_array(json_array(i.index_name, i.index_key, i.sort_key)) AS BLOB)
+            FROM grains AS g JOIN grain_index AS i INDEXED BY grain_index_by_grain ON i.grain_type = g.grain_type AND i.grain_key = g.grain_key
+            GROUP BY g.rowid;
+        DROP INDEX grain_index_by_grain;
+        """;
+
     /// <summary>Most expired states one sweep deletes in one transaction, so the writer is never held long.</summary>
     private const int SweepBatch = 1000;
 
@@ -120,6 +145,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         Execute(_writer, Schema);
         AddMissingColumns(_writer);
         Execute(_writer, IndexMigrations);
+        MigrateIndexByGrain(_writer);
         _writerLoop = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         _sweepLoop = Task.Run(() => SweepLoopAsync(options.ExpiredSweepInterval, _disposing.Token));
     }
@@ -333,6 +359,21 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         }
     }
 
+    private void MigrateIndexByGrain(SqliteConnection connection)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'grain_index_by_grain'";
+        if ((long)check.ExecuteScalar()! == 0) return;
+
+        _logger.LogInformation("Recording each grain's index entries with it and dropping the index by grain (once, for a file of an earlier version)");
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var migrate = connection.CreateCommand();
+        migrate.Transaction = transaction;
+        migrate.CommandText = IndexByGrainMigration;
+        migrate.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
     private static void AddMissingColumns(SqliteConnection connection)
     {
         foreach (var (table, column, definition) in AddedColumns)
@@ -365,11 +406,12 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
     /// <summary>The writer's prepared statements, reused for every write.</summary>
     private sealed class WriteStatements
     {
-        private readonly SqliteCommand _readETag;
+        private readonly SqliteCommand _readStored;
         private readonly SqliteCommand _upsert;
         private readonly SqliteCommand _delete;
-        private readonly SqliteCommand _deleteIndex;
-        private readonly SqliteCommand _selectIndex;
+        private readonly SqliteCommand _selectEntries;
+        private readonly SqliteCommand _putEntries;
+        private readonly SqliteCommand _deleteEntries;
         private readonly SqliteCommand _deleteIndexEntry;
         private readonly SqliteCommand _insertIndex;
         private readonly SqliteCommand _insertEvent;
@@ -385,14 +427,16 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
 
         public WriteStatements(SqliteConnection connection)
         {
-            _readETag = Command(connection, "SELECT etag FROM grains WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
+            _readStored = Command(connection, "SELECT rowid, etag FROM grains WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
             _upsert = Command(connection, """
                 INSERT INTO grains (grain_type, grain_key, etag, data, updated_at, expires_at) VALUES ($type, $key, $etag, $data, $now, $expires)
                 ON CONFLICT (grain_type, grain_key) DO UPDATE SET etag = excluded.etag, data = excluded.data, updated_at = excluded.updated_at, expires_at = excluded.expires_at
+                RETURNING rowid
                 """, "$type", "$key", "$etag", "$data", "$now", "$expires");
             _delete = Command(connection, "DELETE FROM grains WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
-            _deleteIndex = Command(connection, "DELETE FROM grain_index WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
-            _selectIndex = Command(connection, "SELECT index_name, index_key, sort_key FROM grain_index WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
+            _selectEntries = Command(connection, "SELECT entries FROM grain_index_entries WHERE grain_rowid = $rowid", "$rowid");
+            _putEntries = Command(connection, "INSERT OR REPLACE INTO grain_index_entries (grain_rowid, entries) VALUES ($rowid, $entries)", "$rowid", "$entries");
+            _deleteEntries = Command(connection, "DELETE FROM grain_index_entries WHERE grain_rowid = $rowid", "$rowid");
             _deleteIndexEntry = Command(connection, """
                 DELETE FROM grain_index WHERE grain_type = $type AND index_name = $name AND index_key = $index_key AND sort_key = $sort AND grain_key = $key
                 """, "$type", "$name", "$index_key", "$sort", "$key");
@@ -460,7 +504,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
 
         public void Enlist(SqliteTransaction transaction)
         {
-            foreach (var command in new[] { _readETag, _upsert, _delete, _deleteIndex, _selectIndex, _deleteIndexEntry, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _selectRun, _lease, _complete, _retry, _release, _sweep })
+            foreach (var command in new[] { _readStored, _upsert, _delete, _selectEntries, _putEntries, _deleteEntries, _deleteIndexEntry, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _selectRun, _lease, _complete, _retry, _release, _sweep })
                 command.Transaction = transaction;
         }
 
@@ -468,40 +512,52 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         public object Write(GrainKey id, byte[]? data, IReadOnlyList<IndexEntry> indexes, string? expectedETag, IReadOnlyList<OutboxMessage> messages, DateTimeOffset? expiresAt)
         {
             var (type, key) = (id.Type, id.Key);
-            var stored = (string?)Run(_readETag, reader: true, type, key);
-            if (stored != expectedETag)
-                return StaleETag.Refusal(id, expectedETag, stored);
+            var stored = ReadStored(type, key);
+            if (stored?.ETag != expectedETag)
+                return StaleETag.Refusal(id, expectedETag, stored?.ETag);
+
+            // Only the entries that changed are written: a contract's second write moves 3 of its 10 entries.
+            var previous = stored is { } row ? StoredIndexEntries(row.Rowid) : [];
+            var wanted = data is null ? [] : indexes.Select(e => (e.Name, e.Key, e.SortKey)).ToHashSet();
+            foreach (var (name, indexKey, sortKey) in previous.Except(wanted))
+                Run(_deleteIndexEntry, reader: false, type, name, indexKey, sortKey, key);
 
             if (data is null)
             {
-                Run(_deleteIndex, reader: false, type, key);
-                Run(_delete, reader: false, type, key);
+                Run(_delete, reader: false, type, key); // its list of entries goes with it (grain_index_entries_follow_grain)
                 return string.Empty;
             }
 
-            // Only the entries that changed are written: a contract's second write moves 3 of its 10 entries.
-            var stale = stored is null ? [] : StoredIndexEntries(type, key);
-            var wanted = indexes.Select(e => (e.Name, e.Key, e.SortKey)).ToHashSet();
-            foreach (var (name, indexKey, sortKey) in stale.Except(wanted))
-                Run(_deleteIndexEntry, reader: false, type, name, indexKey, sortKey, key);
-
             var etag = ETags.New();
-            Run(_upsert, reader: false, type, key, etag, data, DateTimeOffset.UtcNow.ToString("O"), expiresAt is { } expires ? expires.ToUnixTimeMilliseconds() : DBNull.Value);
-            foreach (var (name, indexKey, sortKey) in wanted.Except(stale))
+            var rowid = (long)Run(_upsert, reader: true, type, key, etag, data, DateTimeOffset.UtcNow.ToString("O"), expiresAt is { } expires ? expires.ToUnixTimeMilliseconds() : DBNull.Value)!;
+            foreach (var (name, indexKey, sortKey) in wanted.Except(previous))
                 Run(_insertIndex, reader: false, type, name, indexKey, sortKey, key);
+            if (!wanted.SetEquals(previous))
+            {
+                if (wanted.Count == 0)
+                    Run(_deleteEntries, reader: false, rowid);
+                else
+                    Run(_putEntries, reader: false, rowid, IndexEntryList.Encode(wanted));
+            }
+
             foreach (var message in messages)
                 Put(message);
             return etag;
         }
 
-        private HashSet<(string Name, string Key, string SortKey)> StoredIndexEntries(string type, string key)
+        private (long Rowid, string ETag)? ReadStored(string type, string key)
         {
-            var entries = new HashSet<(string, string, string)>();
-            Bind(_selectIndex, type, key);
-            using var reader = _selectIndex.ExecuteReader();
-            while (reader.Read())
-                entries.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-            return entries;
+            Bind(_readStored, type, key);
+            using var reader = _readStored.ExecuteReader();
+            return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : null;
+        }
+
+        /// <summary>The entries the grain was last written with; none if it had none (no list is kept then).</summary>
+        private HashSet<(string Name, string Key, string SortKey)> StoredIndexEntries(long rowid)
+        {
+            Bind(_selectEntries, rowid);
+            using var reader = _selectEntries.ExecuteReader();
+            return reader.Read() ? IndexEntryList.Decode(reader.GetFieldValue<byte[]>(0)) : [];
         }
 
         public object Claim(DateTimeOffset now, TimeSpan lease, int limit, string? owner, Func<string, int>? maxRun)
@@ -598,5 +654,15 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
                 command.Parameters.Add(new SqliteParameter { ParameterName = name });
             return command;
         }
+    }
+
+    /// <summary>A grain's index entries as <c>grain_index_entries</c> keeps them: a JSON array of [index_name, index_key, sort_key].</summary>
+    private static class IndexEntryList
+    {
+        public static byte[] Encode(HashSet<(string Name, string Key, string SortKey)> entries) =>
+            JsonSerializer.SerializeToUtf8Bytes(entries.Select(e => new[] { e.Name, e.Key, e.SortKey }));
+
+        public static HashSet<(string Name, string Key, string SortKey)> Decode(byte[] list) =>
+            [.. (JsonSerializer.Deserialize<string[][]>(list) ?? []).Select(e => (e[0], e[1], e[2]))];
     }
 }

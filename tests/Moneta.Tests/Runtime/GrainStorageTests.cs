@@ -167,6 +167,43 @@ public sealed class GrainStorageTests : IDisposable
         Assert.Equal(["event-1", "wake"], claimed.Select(m => m.Name).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task A_sqlite_file_from_an_earlier_version_keeps_its_listings_and_moves_its_grains_entries_after_the_upgrade()
+    {
+        var path = Path.Combine(_directory.Path, "by-grain.db");
+        var (moved, cleared, kept) = (new GrainKey("contract", "moved"), new GrainKey("contract", "cleared"), new GrainKey("contract", "kept"));
+        await using (var storage = new SqliteStateStore(new SqliteStorageOptions { Path = path }, NullLogger<SqliteStateStore>.Instance))
+        {
+            foreach (var id in new[] { moved, cleared, kept })
+                await storage.WriteAsync(id, [1], [new IndexEntry("status", "pending", "2026-12-01"), new IndexEntry("mo_id", "mo-1", "2026-12-01")], null);
+        }
+
+        // The layout an earlier version left: entries found through an index by grain, no lists.
+        await using (var earlier = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            earlier.Open();
+            using var command = earlier.CreateCommand();
+            command.CommandText = "DELETE FROM grain_index_entries; CREATE INDEX grain_index_by_grain ON grain_index (grain_type, grain_key);";
+            command.ExecuteNonQuery();
+        }
+
+        await using var reopened = new SqliteStateStore(new SqliteStorageOptions { Path = path }, NullLogger<SqliteStateStore>.Instance);
+        Assert.Equal(["cleared", "kept", "moved"], (await ReadAll(reopened, "status", "pending", pageSize: 10)).Order(StringComparer.Ordinal));
+
+        var etag = (await reopened.ReadAsync(moved))!.ETag;
+        await reopened.WriteAsync(moved, [2], [new IndexEntry("status", "finalized", "2026-12-01"), new IndexEntry("mo_id", "mo-1", "2026-12-01")], etag);
+        await reopened.ClearAsync(cleared, (await reopened.ReadAsync(cleared))!.ETag);
+
+        Assert.Equal(["kept"], await ReadAll(reopened, "status", "pending", pageSize: 10));
+        Assert.Equal(["moved"], await ReadAll(reopened, "status", "finalized", pageSize: 10));
+        Assert.Equal(["kept", "moved"], (await ReadAll(reopened, "mo_id", "mo-1", pageSize: 10)).Order(StringComparer.Ordinal));
+        await using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        check.Open();
+        using var remaining = check.CreateCommand();
+        remaining.CommandText = "SELECT (SELECT COUNT(*) FROM sqlite_master WHERE name = 'grain_index_by_grain') || '/' || (SELECT COUNT(*) FROM grain_index_entries)";
+        Assert.Equal("0/2", (string)remaining.ExecuteScalar()!); // the index dropped; lists for the two grains left
+    }
+
     public void Dispose() => _directory.Dispose();
 
     private IGrainStateStore Create(string provider) => provider switch
