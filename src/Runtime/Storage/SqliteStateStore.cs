@@ -359,18 +359,21 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Checked under the write lock: processes sharing a file may open it at the same moment, and only the first may
+    /// migrate it (the second would find the index gone).
+    /// </summary>
     private void MigrateIndexByGrain(SqliteConnection connection)
     {
-        using var check = connection.CreateCommand();
-        check.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'grain_index_by_grain'";
-        if ((long)check.ExecuteScalar()! == 0) return;
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'grain_index_by_grain'";
+        if ((long)command.ExecuteScalar()! == 0) return;
 
         _logger.LogInformation("Recording each grain's index entries with it and dropping the index by grain (once, for a file of an earlier version)");
-        using var transaction = connection.BeginTransaction(deferred: false);
-        using var migrate = connection.CreateCommand();
-        migrate.Transaction = transaction;
-        migrate.CommandText = IndexByGrainMigration;
-        migrate.ExecuteNonQuery();
+        command.CommandText = IndexByGrainMigration;
+        command.ExecuteNonQuery();
         transaction.Commit();
     }
 

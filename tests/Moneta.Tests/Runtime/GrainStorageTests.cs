@@ -187,7 +187,10 @@ public sealed class GrainStorageTests : IDisposable
             command.ExecuteNonQuery();
         }
 
-        await using var reopened = new SqliteStateStore(new SqliteStorageOptions { Path = path }, NullLogger<SqliteStateStore>.Instance);
+        // Two processes sharing the file may open it at the same moment: one migrates it, the other finds it migrated.
+        var opening = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => new SqliteStateStore(new SqliteStorageOptions { Path = path }, NullLogger<SqliteStateStore>.Instance))));
+        await opening[1].DisposeAsync();
+        await using var reopened = opening[0];
         Assert.Equal(["cleared", "kept", "moved"], (await ReadAll(reopened, "status", "pending", pageSize: 10)).Order(StringComparer.Ordinal));
 
         var etag = (await reopened.ReadAsync(moved))!.ETag;
