@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Grows a silo's SQLite file to about N stored contracts, so a load run can start from a large store
 # (bench/run-load-test.sh SEED=...). The contracts already in the file (a load run's) are copied under new ids
-# ("<id>~<n>"), with their index entries, in one transaction: the tables and their B-trees reach the size a store of
-# N contracts has, which is what a new contract's reads and writes go through. The copies are never read: their
-# stored state still names the original contract, so do not list or read them through the API.
+# ("<id>~<n>"), with their index entries and their lists of entries (grain_index_entries), in one transaction: the
+# tables and their B-trees reach the size a store of N contracts has, which is what a new contract's reads and writes
+# go through. The copies are never read: their stored state still names the original contract, so do not list or
+# read them through the API. The file must come from a version that keeps the lists (ADR 0012 §13).
 #
 #   DATA=/tmp/seed-data bench/run-load-test.sh && bench/grow-store.sh /tmp/seed-data/moneta.db 1000000
 #
@@ -30,6 +31,14 @@ INSERT INTO grain_index (grain_type, index_name, index_key, sort_key, grain_key)
   SELECT x.grain_type, x.index_name, x.index_key, x.sort_key, x.grain_key || '~' || c.i
   FROM grain_index x, copy_number c
   WHERE x.grain_type = 'contract' AND x.grain_key NOT LIKE '%~%';
+-- A copy's entries are its original's (the list names no grain key), so the copy gets its original's list.
+INSERT INTO grain_index_entries (grain_rowid, entries)
+  SELECT copy.rowid, e.entries
+  FROM grains original
+  JOIN grain_index_entries e ON e.grain_rowid = original.rowid
+  JOIN copy_number c
+  JOIN grains copy ON copy.grain_type = original.grain_type AND copy.grain_key = original.grain_key || '~' || c.i
+  WHERE original.grain_type = 'contract' AND original.grain_key NOT LIKE '%~%';
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL
