@@ -412,7 +412,6 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
         private readonly SqliteCommand _readStored;
         private readonly SqliteCommand _upsert;
         private readonly SqliteCommand _delete;
-        private readonly SqliteCommand _selectEntries;
         private readonly SqliteCommand _putEntries;
         private readonly SqliteCommand _deleteEntries;
         private readonly SqliteCommand _deleteIndexEntry;
@@ -430,14 +429,17 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
 
         public WriteStatements(SqliteConnection connection)
         {
-            _readStored = Command(connection, "SELECT rowid, etag FROM grains WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
+            // The stored ETag and the entries written with it, in one lookup: a write needs both, the second only if the first matches.
+            _readStored = Command(connection, """
+                SELECT g.etag, e.entries FROM grains AS g LEFT JOIN grain_index_entries AS e ON e.grain_rowid = g.rowid
+                WHERE g.grain_type = $type AND g.grain_key = $key
+                """, "$type", "$key");
             _upsert = Command(connection, """
                 INSERT INTO grains (grain_type, grain_key, etag, data, updated_at, expires_at) VALUES ($type, $key, $etag, $data, $now, $expires)
                 ON CONFLICT (grain_type, grain_key) DO UPDATE SET etag = excluded.etag, data = excluded.data, updated_at = excluded.updated_at, expires_at = excluded.expires_at
                 RETURNING rowid
                 """, "$type", "$key", "$etag", "$data", "$now", "$expires");
             _delete = Command(connection, "DELETE FROM grains WHERE grain_type = $type AND grain_key = $key", "$type", "$key");
-            _selectEntries = Command(connection, "SELECT entries FROM grain_index_entries WHERE grain_rowid = $rowid", "$rowid");
             _putEntries = Command(connection, "INSERT OR REPLACE INTO grain_index_entries (grain_rowid, entries) VALUES ($rowid, $entries)", "$rowid", "$entries");
             _deleteEntries = Command(connection, "DELETE FROM grain_index_entries WHERE grain_rowid = $rowid", "$rowid");
             _deleteIndexEntry = Command(connection, """
@@ -507,7 +509,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
 
         public void Enlist(SqliteTransaction transaction)
         {
-            foreach (var command in new[] { _readStored, _upsert, _delete, _selectEntries, _putEntries, _deleteEntries, _deleteIndexEntry, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _selectRun, _lease, _complete, _retry, _release, _sweep })
+            foreach (var command in new[] { _readStored, _upsert, _delete, _putEntries, _deleteEntries, _deleteIndexEntry, _insertIndex, _insertEvent, _upsertReminder, _deleteReminder, _selectDue, _selectRun, _lease, _complete, _retry, _release, _sweep })
                 command.Transaction = transaction;
         }
 
@@ -520,7 +522,7 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
                 return StaleETag.Refusal(id, expectedETag, stored?.ETag);
 
             // Only the entries that changed are written: a contract's second write moves 3 of its 10 entries.
-            var previous = stored is { } row ? StoredIndexEntries(row.Rowid) : [];
+            var previous = stored?.Entries is { } list ? IndexEntryList.Decode(list) : [];
             var wanted = data is null ? [] : indexes.Select(e => (e.Name, e.Key, e.SortKey)).ToHashSet();
             foreach (var (name, indexKey, sortKey) in previous.Except(wanted))
                 Run(_deleteIndexEntry, reader: false, type, name, indexKey, sortKey, key);
@@ -548,19 +550,12 @@ public sealed class SqliteStateStore : IGrainStateStore, IAsyncDisposable
             return etag;
         }
 
-        private (long Rowid, string ETag)? ReadStored(string type, string key)
+        /// <summary>The stored ETag and the entries the grain was last written with (null if it had none: no list is kept then).</summary>
+        private (string ETag, byte[]? Entries)? ReadStored(string type, string key)
         {
             Bind(_readStored, type, key);
             using var reader = _readStored.ExecuteReader();
-            return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : null;
-        }
-
-        /// <summary>The entries the grain was last written with; none if it had none (no list is kept then).</summary>
-        private HashSet<(string Name, string Key, string SortKey)> StoredIndexEntries(long rowid)
-        {
-            Bind(_selectEntries, rowid);
-            using var reader = _selectEntries.ExecuteReader();
-            return reader.Read() ? IndexEntryList.Decode(reader.GetFieldValue<byte[]>(0)) : [];
+            return reader.Read() ? (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1)) : null;
         }
 
         public object Claim(DateTimeOffset now, TimeSpan lease, int limit, string? owner, Func<string, int>? maxRun)
