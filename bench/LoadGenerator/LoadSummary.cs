@@ -44,7 +44,10 @@ internal sealed record LoadSummary(
     public IReadOnlyList<(string Call, double PerStep)> GrainCallsPerStep() =>
         ServerGrainCalls is null || Requests == 0
             ? []
-            : [.. ServerGrainCalls.OrderByDescending(call => call.Value).Select(call => (call.Key, (double)call.Value / Requests)).Where(call => call.Item2 >= 0.005)];
+            : [.. ServerGrainCalls.OrderByDescending(call => call.Value).Select(call => (Call: call.Key, PerStep: (double)call.Value / Requests)).Where(call => call.PerStep >= 0.005)];
+
+    /// <summary>IOrganizationGrain.Find reads as well as Moneta.Organizations.IOrganizationGrain.Find.</summary>
+    private static string WithoutNamespace(string call) => call[(call.LastIndexOf('.', call.LastIndexOf('.') - 1) + 1)..];
 
     /// <summary>With --webhooks: what arrived, how late after its event, and how long the backlog took to drain.</summary>
     public WebhookSummary? Webhooks { get; init; }
@@ -121,8 +124,7 @@ internal sealed record LoadSummary(
 
         if (GrainCallsPerStep() is { Count: > 0 } calls)
         {
-            // Interfaces without their namespace: IOrganizationGrain.Find reads as well as Moneta.Organizations.IOrganizationGrain.Find.
-            var each = string.Join(", ", calls.Select(call => string.Create(c, $"{call.Call[(call.Call.LastIndexOf('.', call.Call.LastIndexOf('.') - 1) + 1)..]} {call.PerStep:0.00}")));
+            var each = string.Join(", ", calls.Select(call => string.Create(c, $"{WithoutNamespace(call.Call)} {call.PerStep:0.00}")));
             text.AppendLine(c, $"  grain calls      {calls.Sum(call => call.PerStep):0.00} per signing step: {each}");
         }
 
